@@ -1,0 +1,27 @@
+namespace WebhookSender;
+
+/// <summary>The delivery log and manual redelivery.</summary>
+public interface IWebhookDeliveries
+{
+    /// <summary>Gets a delivery, or <see langword="null"/>.</summary>
+    Task<WebhookDelivery?> GetAsync(string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists deliveries, newest first.</summary>
+    Task<WebhookPage<WebhookDelivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists attempts, newest first.</summary>
+    Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a stored message to a subscription again (trigger <see cref="AttemptTrigger.Manual"/>), with the same
+    /// <c>webhook-id</c>. Returns the new delivery.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The message or subscription does not exist (any more).</exception>
+    Task<WebhookDelivery> RedeliverAsync(string messageId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Redelivers every delivery to the subscription that Failed at or after <paramref name="since"/>, for example once
+    /// its owner has fixed the endpoint. Returns how many were queued.
+    /// </summary>
+    Task<int> RecoverAsync(string subscriptionId, DateTimeOffset since, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,47 @@
+namespace WebhookSender;
+
+/// <summary>One message on its way to one subscription.</summary>
+public sealed record WebhookDelivery
+{
+    /// <summary>The delivery id, <c>dlv_</c> followed by 32 lowercase hex digits.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The message delivered.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>The subscription it goes to.</summary>
+    public required string SubscriptionId { get; init; }
+
+    /// <summary>The tenant of the message, copied for queries.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>The event type, copied for queries and telemetry.</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>Why the delivery was made.</summary>
+    public AttemptTrigger Trigger { get; init; } = AttemptTrigger.Scheduled;
+
+    /// <summary>The current status.</summary>
+    public DeliveryStatus Status { get; init; } = DeliveryStatus.Queued;
+
+    /// <summary>Attempts made so far.</summary>
+    public int AttemptCount { get; init; }
+
+    /// <summary>When the next attempt is due (while Queued).</summary>
+    public required DateTimeOffset DueAt { get; init; }
+
+    /// <summary>When the delivery was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the last attempt started, if any.</summary>
+    public DateTimeOffset? LastAttemptAt { get; init; }
+
+    /// <summary>The HTTP status of the last attempt, if a response came.</summary>
+    public int? LastStatusCode { get; init; }
+
+    /// <summary>When the delivery reached Succeeded or Failed.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Whether the delivery is finished (Succeeded or Failed).</summary>
+    public bool IsCompleted => Status is DeliveryStatus.Succeeded or DeliveryStatus.Failed;
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebhookSender;
+
+/// <summary>How webhooks are delivered. Validated at start-up: bad values stop the host with a message saying what to fix.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Delays between a failed attempt and the next one; the first attempt is made at once, so a delivery gets
+    /// <c>1 + RetrySchedule.Count</c> attempts in all. Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+    /// Subscriptions can override it.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RetrySchedule { get; set; } = DefaultRetrySchedule;
+
+    /// <summary>Random spread applied to each retry delay, as a fraction: 0.2 means ±20 %. Spreads retries of a recovering endpoint.</summary>
+    [Range(0.0, 0.5)]
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>The longest <c>Retry-After</c> (429, 503) honoured; longer requests are cut to this. Default 1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one attempt may take, from connecting to reading the capped response. Default 15 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many attempts the dispatcher runs at once. Default 32.</summary>
+    [Range(1, 4096)]
+    public int MaxConcurrency { get; set; } = 32;
+
+    /// <summary>
+    /// How long a dispatcher holds a delivery before another may take it. Must be at least twice <see cref="AttemptTimeout"/>.
+    /// Default 2 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How much of a response body is read and kept; the rest is never buffered. Default 64 KiB.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int MaxResponseBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How much of each request body the attempt log keeps. Default 64 KiB.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int MaxLoggedRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Disable a subscription whose attempts have failed without a success for this long (and notify the host).
+    /// <see langword="null"/> never disables for failures. Default 5 days.
+    /// </summary>
+    public TimeSpan? DisableAfter { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>Send a <c>webhook.ping</c> to every new subscription. Default <see langword="true"/>.</summary>
+    public bool PingOnCreate { get; set; } = true;
+
+    /// <summary>How long a rotated-out secret keeps signing by default. Default 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The <c>user-agent</c> header sent with every request.</summary>
+    [Required]
+    public string UserAgent { get; set; } = "WebhookSender/0.1";
+
+    /// <summary>
+    /// Request and response headers whose values the attempt log and logs never show (case-insensitive), on top of
+    /// <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c>.
+    /// </summary>
+    public ISet<string> RedactedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Which destinations requests may reach (the SSRF guard).</summary>
+    public WebhookDestinationOptions Destinations { get; } = new();
+
+    internal static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
+    [
+        TimeSpan.Zero,
+        TimeSpan.FromSeconds(5),
+        TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(30),
+        TimeSpan.FromHours(2),
+        TimeSpan.FromHours(5),
+        TimeSpan.FromHours(10),
+        TimeSpan.FromHours(14),
+        TimeSpan.FromHours(20),
+        TimeSpan.FromHours(24),
+    ];
+}

@@ -1,0 +1,62 @@
+namespace WebhookSender;
+
+/// <summary>
+/// Where subscriptions, messages, deliveries and the attempt log live. Adapters: <c>AddInMemoryStore()</c>,
+/// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>. Deliveries written here enter the <see cref="IDeliveryQueue"/>:
+/// an adapter backs both with the same records, so that publishing a message with its deliveries is one atomic write.
+/// </summary>
+/// <remarks>
+/// Implementations must be thread-safe, must return copies callers cannot use to change stored state, and must keep
+/// every collection that grows with traffic bounded (or cleaned by retention).
+/// </remarks>
+public interface IWebhookStore
+{
+    /// <summary>Stores a new subscription.</summary>
+    Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken);
+
+    /// <summary>Gets a subscription with its real secrets, or <see langword="null"/>.</summary>
+    Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a subscription if the stored one still has <see cref="WebhookSubscription.Version"/>; the stored copy gets
+    /// the next version. Returns the stored subscription, or <see langword="null"/> when it is gone or was changed meanwhile.
+    /// </summary>
+    Task<WebhookSubscription?> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a subscription. Returns <see langword="false"/> if it did not exist.</summary>
+    Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Lists subscriptions ordered by id.</summary>
+    Task<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(SubscriptionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns the active subscriptions of <paramref name="tenantId"/> that accept <paramref name="eventType"/>, explicitly or
+    /// through <c>*</c>. Must not examine every subscription: index by tenant and event type.
+    /// </summary>
+    Task<IReadOnlyList<WebhookSubscription>> FindSubscriptionsAsync(string eventType, string? tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a message and its deliveries in one atomic step; the deliveries become due at their <see cref="WebhookDelivery.DueAt"/>.
+    /// When a message with the same tenant and <see cref="WebhookMessage.IdempotencyKey"/> exists, stores nothing and returns that one.
+    /// </summary>
+    /// <returns>The stored message: <paramref name="message"/>, or the earlier one with the same idempotency key.</returns>
+    Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>Gets a message, or <see langword="null"/>.</summary>
+    Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Stores new deliveries of an existing message (redelivery, recovery); they become due at their due time.</summary>
+    Task AddDeliveriesAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>Gets a delivery, or <see langword="null"/>.</summary>
+    Task<WebhookDelivery?> GetDeliveryAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Lists deliveries, newest first.</summary>
+    Task<WebhookPage<WebhookDelivery>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Appends an attempt to the log.</summary>
+    Task AddAttemptAsync(DeliveryAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>Lists attempts, newest first.</summary>
+    Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+}
