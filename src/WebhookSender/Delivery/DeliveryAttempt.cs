@@ -45,18 +45,3 @@ public sealed record DeliveryAttempt
     /// <summary>Why the attempt failed, in words; <see langword="null"/> on success.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>The request of an attempt as sent, with credentials redacted.</summary>
-/// <param name="Method">The HTTP method.</param>
-/// <param name="Url">The URL.</param>
-/// <param name="Headers">The headers sent; credential values appear as <c>[redacted]</c>.</param>
-/// <param name="Body">The body as text, cut at the configured limit.</param>
-/// <param name="BodyTruncated">Whether <paramref name="Body"/> was cut.</param>
-public sealed record AttemptRequest(string Method, string Url, IReadOnlyDictionary<string, string> Headers, string Body, bool BodyTruncated = false);
-
-/// <summary>The receiver's answer.</summary>
-/// <param name="StatusCode">The HTTP status code.</param>
-/// <param name="Headers">The response headers.</param>
-/// <param name="Body">The body as text, read up to the configured limit and no further.</param>
-/// <param name="BodyTruncated">Whether the receiver sent more than the limit.</param>
-public sealed record AttemptResponse(int StatusCode, IReadOnlyDictionary<string, string> Headers, string Body, bool BodyTruncated = false);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 
 namespace WebhookSender;
 
@@ -65,6 +66,10 @@ public sealed class WebhookOptions
     /// <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c>.
     /// </summary>
     public ISet<string> RedactedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How event data and context are turned into JSON. Default: the web defaults (camelCase property names).</summary>
+    [Required]
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>Which destinations requests may reach (the SSRF guard).</summary>
     public WebhookDestinationOptions Destinations { get; } = new();

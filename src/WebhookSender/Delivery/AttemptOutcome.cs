@@ -1,0 +1,33 @@
+namespace WebhookSender;
+
+/// <summary>How one HTTP exchange ended, from the delivery's point of view.</summary>
+internal enum AttemptOutcome
+{
+    /// <summary>2xx: delivered.</summary>
+    Succeeded,
+
+    /// <summary>Failed; try again on the schedule (or at <c>Retry-After</c>).</summary>
+    Failed,
+
+    /// <summary>410 Gone: the endpoint asks to be unsubscribed.</summary>
+    Gone,
+}
+
+/// <summary>The result of one HTTP exchange.</summary>
+internal sealed record HttpAttemptResult(
+    AttemptOutcome Outcome,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    AttemptRequest Request,
+    AttemptResponse? Response,
+    string? Error,
+    TimeSpan? RetryAfter)
+{
+    /// <summary>The outcome as a telemetry tag value.</summary>
+    public string OutcomeTag => Outcome switch
+    {
+        AttemptOutcome.Succeeded => "success",
+        AttemptOutcome.Gone => "gone",
+        _ => Response is null ? "error" : "failure",
+    };
+}

@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender;
+
+/// <summary>
+/// The background loop: leases due deliveries up to the concurrency limit and runs each through
+/// <see cref="DeliveryProcessor"/>. Store outages are logged and retried with backoff; the loop never dies of them.
+/// </summary>
+internal sealed class WebhookDispatcher(
+    IDeliveryQueue queue,
+    DeliveryProcessor processor,
+    IOptions<WebhookOptions> options,
+    TimeProvider timeProvider,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels this.
+    private readonly CancellationTokenSource _attemptsCancellation = new();
+    private readonly HashSet<Task> _inFlight = [];
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using (cancellationToken.Register(() => _attemptsCancellation.Cancel()))
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _attemptsCancellation.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        Log.DispatcherStarted(logger, settings.MaxConcurrency);
+        using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        var backoff = MinBackoff;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                int held = 1;
+                try
+                {
+                    var leases = await queue.LeaseAsync(slots.CurrentCount + 1, settings.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                    backoff = MinBackoff;
+                    if (leases.Count == 0)
+                    {
+                        await queue.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // Only this loop takes slots, so the ones counted free above are still free.
+                    for (int i = 1; i < leases.Count; i++)
+                    {
+                        slots.Wait(0);
+                    }
+
+                    held = 0;
+                    foreach (var lease in leases)
+                    {
+                        Start(lease, slots);
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.DispatcherStoreError(logger, ex, backoff);
+                    await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
+                    backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+                }
+                finally
+                {
+                    if (held > 0)
+                    {
+                        slots.Release(held);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        Task[] remaining;
+        lock (_inFlight)
+        {
+            remaining = [.. _inFlight];
+        }
+
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+        Log.DispatcherStopped(logger, remaining.Length);
+    }
+
+    private void Start(DeliveryLease lease, SemaphoreSlim slots)
+    {
+        var task = Task.Run(() => RunAsync(lease), CancellationToken.None);
+        lock (_inFlight)
+        {
+            _inFlight.Add(task);
+        }
+
+        _ = task.ContinueWith(
+            t =>
+            {
+                lock (_inFlight)
+                {
+                    _inFlight.Remove(t);
+                }
+
+                slots.Release();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(DeliveryLease lease)
+    {
+        var token = _attemptsCancellation.Token;
+        try
+        {
+            await processor.ProcessAsync(lease, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Shut down mid-attempt: put the delivery back without counting an attempt, so it is sent after restart.
+            await TryReleaseAsync(lease).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The store failed while saving the outcome, or a bug: the lease expires and the delivery is tried again.
+            Log.DeliveryProcessingError(logger, ex, lease.Delivery.Id);
+        }
+    }
+
+    private async Task TryReleaseAsync(DeliveryLease lease)
+    {
+        try
+        {
+            var requeued = lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = timeProvider.GetUtcNow() };
+            await queue.RescheduleAsync(lease, requeued, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.DeliveryProcessingError(logger, ex, lease.Delivery.Id);
+        }
+    }
+}

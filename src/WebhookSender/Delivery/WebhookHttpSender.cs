@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace WebhookSender;
+
+/// <summary>
+/// Makes one signed HTTP exchange and describes what happened. Never throws for receiver behaviour (timeouts, resets,
+/// redirects, huge bodies, refused destinations): those are failed attempts. Throws only when the caller cancels.
+/// </summary>
+internal sealed class WebhookHttpSender(
+    IHttpClientFactory httpClientFactory,
+    IWebhookSigner signer,
+    IOptions<WebhookOptions> options,
+    TimeProvider timeProvider)
+{
+    public const string HttpClientName = "WebhookSender";
+    private const string Redacted = "[redacted]";
+    private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase) { "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie" };
+
+    public async Task<HttpAttemptResult> SendAsync(WebhookSubscription subscription, string messageId, SerializedPayload payload, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var startedAt = timeProvider.GetUtcNow();
+        long started = timeProvider.GetTimestamp();
+
+        var secrets = subscription.Secrets.Where(s => s.IsLiveAt(startedAt)).ToList();
+        using var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
+        request.Content = new ByteArrayContent(payload.Body);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(payload.MediaType);
+        request.Headers.TryAddWithoutValidation("webhook-id", messageId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, secrets));
+        request.Headers.TryAddWithoutValidation("user-agent", settings.UserAgent);
+        var requestRecord = DescribeRequest(request, payload.Body, settings);
+
+        // The resilience handler bounds the exchange up to the response headers; this token also bounds reading the body.
+        using var timeout = new CancellationTokenSource(settings.AttemptTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var client = httpClientFactory.CreateClient(HttpClientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
+            var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, settings), body, truncated);
+            var (outcome, error) = Classify(response, truncated, settings);
+            return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error, RetryAfter(response));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            return Failed($"No complete response within {settings.AttemptTimeout.TotalSeconds:0.###} s (AttemptTimeout); the endpoint must answer faster.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return Failed(DescribeTransportError(ex, subscription.Url));
+        }
+
+        TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
+        HttpAttemptResult Failed(string error) => new(AttemptOutcome.Failed, startedAt, Elapsed(), requestRecord, null, error, null);
+    }
+
+    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, WebhookOptions settings)
+    {
+        int status = (int)response.StatusCode;
+        string reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " " + response.ReasonPhrase;
+        return status switch
+        {
+            >= 200 and < 300 when truncated => (AttemptOutcome.Failed,
+                $"The endpoint answered {status} but sent a body larger than {settings.MaxResponseBodyBytes} bytes (MaxResponseBodyBytes); only that much was read. Answer webhooks with a short body."),
+            >= 200 and < 300 => (AttemptOutcome.Succeeded, null),
+            >= 300 and < 400 => (AttemptOutcome.Failed,
+                $"The endpoint answered {status}{reason} (a redirect); redirects are never followed. Point the subscription at the final URL."),
+            410 => (AttemptOutcome.Gone, $"The endpoint answered 410{reason}: it asks to be unsubscribed, so the subscription is disabled."),
+            _ => (AttemptOutcome.Failed, $"The endpoint answered {status}{reason}."),
+        };
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - timeProvider.GetUtcNow() : null);
+        return delay is { } d && d < TimeSpan.Zero ? TimeSpan.Zero : delay;
+    }
+
+    private static string DescribeTransportError(Exception ex, Uri url)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookDestinationRefusedException refused)
+            {
+                return refused.Message;
+            }
+        }
+
+        // Name the host only: paths and query strings may carry secrets.
+        string host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+        return ex switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => $"The host name {url.Host} could not be resolved.",
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => $"Could not connect to {host}: {ex.InnerException?.Message ?? ex.Message}",
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => $"The TLS handshake with {host} failed: {ex.InnerException?.Message ?? ex.Message}",
+            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } or IOException =>
+                $"The connection to {host} was closed or reset before a complete response arrived.",
+            HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } => $"{host} sent a response that is not valid HTTP.",
+            _ => $"The request to {host} failed: {ex.GetType().Name}: {ex.Message}",
+        };
+    }
+
+    private static async Task<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        // Read at most limit + 1 bytes: enough to know the body is too large without buffering the rest.
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
+            using var kept = new MemoryStream();
+            while (kept.Length <= limit)
+            {
+                int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit + 1 - kept.Length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                kept.Write(buffer, 0, read);
+            }
+
+            bool truncated = kept.Length > limit;
+            return (Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)Math.Min(kept.Length, limit)), truncated);
+        }
+    }
+
+    private static AttemptRequest DescribeRequest(HttpRequestMessage request, byte[] body, WebhookOptions settings)
+    {
+        int kept = Math.Min(body.Length, settings.MaxLoggedRequestBodyBytes);
+        return new AttemptRequest(
+            request.Method.Method,
+            request.RequestUri!.ToString(),
+            DescribeHeaders(request.Headers, request.Content?.Headers, settings),
+            Encoding.UTF8.GetString(body, 0, kept),
+            kept < body.Length);
+    }
+
+    private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, WebhookOptions settings)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var source in contentHeaders is null ? [headers] : new[] { headers, contentHeaders })
+        {
+            foreach (var (name, values) in source.NonValidated)
+            {
+                result[name] = AlwaysRedacted.Contains(name) || settings.RedactedHeaders.Contains(name) ? Redacted : string.Join(", ", values);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender;
+
+/// <summary>Cross-field rules for <see cref="WebhookOptions"/> and the start-up check that a store is registered.</summary>
+internal sealed class WebhookOptionsValidator(IServiceProviderIsService services) : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var failures = new List<string>();
+        if (!services.IsService(typeof(IWebhookStore)) || !services.IsService(typeof(IDeliveryQueue)))
+        {
+            failures.Add("No webhook store is registered. Call AddInMemoryStore() (volatile, single process) or AddEntityFrameworkStore<TContext>() (durable) on the builder returned by AddWebhooks().");
+        }
+
+        if (options.RetrySchedule is null)
+        {
+            failures.Add("WebhookOptions.RetrySchedule is null; give a list of delays (it may be empty for no retries).");
+        }
+        else
+        {
+            SubscriptionValidator.ValidateRetrySchedule(options.RetrySchedule, "WebhookOptions.RetrySchedule", (field, error) => failures.Add($"{field}: {error}"));
+        }
+
+        if (options.LeaseDuration < options.AttemptTimeout * 2)
+        {
+            failures.Add($"WebhookOptions.LeaseDuration ({options.LeaseDuration}) must be at least twice AttemptTimeout ({options.AttemptTimeout}), so a lease cannot lapse while its attempt is still running.");
+        }
+
+        foreach (var network in options.Destinations.AllowedNetworks)
+        {
+            if (!DestinationGuard.TryParseNetwork(network, out _))
+            {
+                failures.Add($"WebhookOptions.Destinations.AllowedNetworks has '{network}', which is not a network in CIDR notation such as 10.20.0.0/16 or fd00::/8.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

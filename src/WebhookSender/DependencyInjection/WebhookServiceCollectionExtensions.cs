@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using WebhookSender;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers WebhookSender.</summary>
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the webhook publisher, subscription and delivery services, and the background dispatcher. Then add a store,
+    /// for example <c>.AddInMemoryStore()</c>, and the event types: <c>.AddEventType("order.updated", "An order changed")</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional configuration of <see cref="WebhookOptions"/>, validated at start-up.</param>
+    /// <returns>The builder for store adapters, event types and other add-ons.</returns>
+    public static IWebhooksBuilder AddWebhooks(this IServiceCollection services, Action<WebhookOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<WebhookOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.TryAddSingleton<EventTypeCatalog>();
+        services.TryAddSingleton<IWebhookEventTypes>(sp => sp.GetRequiredService<EventTypeCatalog>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSerializer, JsonEventSerializer>());
+        services.TryAddSingleton<SerializerRegistry>();
+        services.TryAddSingleton<IWebhookSigner, StandardWebhookSigner>();
+        services.TryAddSingleton<SubscriptionValidator>();
+        services.TryAddSingleton<WebhookTelemetry>();
+        services.TryAddSingleton<PayloadCache>();
+        services.TryAddSingleton<RetryPolicy>();
+        services.TryAddSingleton<NotificationPublisher>();
+        services.TryAddSingleton<WebhookHttpSender>();
+        services.TryAddSingleton<DeliveryProcessor>();
+
+        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.TryAddSingleton<IWebhookSubscriptions, WebhookSubscriptionManager>();
+        services.TryAddSingleton<IWebhookDeliveries, WebhookDeliveryLog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, WebhookDispatcher>());
+
+        services.AddHttpClient(WebhookHttpSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => DestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Destinations))
+            .RemoveAllLoggers() // the default loggers write full URLs, which may carry secrets; the dispatcher logs its own lines
+            .AddResilienceHandler("webhook-attempt", (pipeline, context) =>
+                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.AttemptTimeout));
+
+        return new WebhooksBuilder(services);
+    }
+
+    private sealed class WebhooksBuilder(IServiceCollection services) : IWebhooksBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+
+namespace WebhookSender;
+
+/// <summary>
+/// The SSRF guard. It runs as <see cref="SocketsHttpHandler.ConnectCallback"/>: the host is resolved once, the addresses
+/// are checked, and the socket connects to exactly the checked addresses — so a DNS answer that changes between a check
+/// and the connection (DNS rebinding) cannot slip through, and neither can a redirect, which the handler does not follow.
+/// </summary>
+/// <remarks>
+/// HTTP/3 runs over QUIC and does not go through <see cref="SocketsHttpHandler.ConnectCallback"/>: requests sent
+/// through <see cref="CreateHandler"/>'s handler must keep HTTP/1.1 or HTTP/2 with
+/// <see cref="HttpVersionPolicy.RequestVersionOrLower"/> (the <see cref="HttpClient"/> default), never
+/// <see cref="HttpVersionPolicy.RequestVersionOrHigher"/>, which would let an <c>Alt-Svc</c> answer move the request.
+/// </remarks>
+internal sealed class DestinationGuard
+{
+    private readonly bool _enabled;
+    private readonly bool _allowLoopback;
+    private readonly IPNetwork[] _allowedNetworks;
+
+    /// <summary>Creates a guard for <paramref name="options"/>, parsing its allowed networks once.</summary>
+    /// <exception cref="ArgumentException">An entry of <see cref="WebhookDestinationOptions.AllowedNetworks"/> is not a CIDR network.</exception>
+    public DestinationGuard(WebhookDestinationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        _enabled = options.Enabled;
+        _allowLoopback = options.AllowLoopback;
+        _allowedNetworks = options.AllowedNetworks
+            .Select(entry => TryParseNetwork(entry, out var network)
+                ? network
+                : throw new ArgumentException(InvalidNetworkMessage(entry), nameof(options)))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Creates the primary handler for webhook requests: no redirects, cookies, proxy (a proxy would connect on our
+    /// behalf, past the guard) or decompression; connections recycled every 5 minutes so DNS changes are seen; and,
+    /// when the guard is enabled, every connection checked by it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry of <see cref="WebhookDestinationOptions.AllowedNetworks"/> is not a CIDR network.</exception>
+    public static SocketsHttpHandler CreateHandler(WebhookDestinationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+
+        if (options.Enabled)
+        {
+            handler.ConnectCallback = new DestinationGuard(options).ConnectAsync;
+        }
+
+        return handler;
+    }
+
+    /// <summary>
+    /// Parses an <see cref="WebhookDestinationOptions.AllowedNetworks"/> entry such as <c>10.20.0.0/16</c> or
+    /// <c>fd00::/8</c>. An IPv4-mapped IPv6 network (<c>::ffff:10.0.0.0/104</c>) becomes its IPv4 network, since
+    /// addresses are compared as IPv4.
+    /// </summary>
+    public static bool TryParseNetwork([NotNullWhen(true)] string? value, out IPNetwork network)
+    {
+        if (value is not null && IPNetwork.TryParse(value.AsSpan().Trim(), out network))
+        {
+            if (network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96)
+            {
+                network = new IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96);
+            }
+
+            return true;
+        }
+
+        network = default;
+        return false;
+    }
+
+    /// <summary>The message for an entry <see cref="TryParseNetwork"/> rejects; shared with the options validator.</summary>
+    public static string InvalidNetworkMessage(string? value) =>
+        $"WebhookOptions.Destinations.AllowedNetworks contains '{value ?? "(null)"}', which is not a network in CIDR notation. " +
+        "Write an address followed by a prefix length, with no bits set after the prefix: for example '10.20.0.0/16', " +
+        "'192.168.1.10/32' for a single address, or 'fd00::/8'.";
+
+    /// <summary>
+    /// Whether a connection to <paramref name="address"/> is allowed: public addresses always; loopback when
+    /// <see cref="WebhookDestinationOptions.AllowLoopback"/>; addresses in an allowed network; everything when the guard
+    /// is disabled.
+    /// </summary>
+    public bool IsAllowed(IPAddress address, out AddressCategory category)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+
+        category = AddressClassifier.Classify(address);
+        if (!_enabled || category == AddressCategory.Public || (category == AddressCategory.Loopback && _allowLoopback))
+        {
+            return true;
+        }
+
+        var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        foreach (var network in _allowedNetworks)
+        {
+            if (network.Contains(normalized))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, keeps the allowed addresses and connects
+    /// to the first that accepts.
+    /// </summary>
+    /// <exception cref="WebhookDestinationRefusedException">No address of the host is allowed; no socket was opened.</exception>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        var host = context.DnsEndPoint.Host;
+        var port = context.DnsEndPoint.Port;
+
+        IPAddress[] addresses = IPAddress.TryParse(host.AsSpan().Trim("[]"), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+
+        var allowed = new List<IPAddress>(addresses.Length);
+        List<(IPAddress Address, AddressCategory Category)>? refused = null;
+        foreach (var address in addresses)
+        {
+            if (IsAllowed(address, out var category))
+            {
+                allowed.Add(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+            }
+            else
+            {
+                (refused ??= []).Add((address, category));
+            }
+        }
+
+        if (allowed.Count == 0)
+        {
+            throw refused is null
+                ? new SocketException((int)SocketError.HostNotFound)
+                : new WebhookDestinationRefusedException(host, refused);
+        }
+
+        SocketException? lastError = null;
+        foreach (var address in allowed)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                lastError = ex;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        // Every allowed address failed: report the last failure, as SocketsHttpHandler itself would.
+        throw lastError!;
+    }
+}

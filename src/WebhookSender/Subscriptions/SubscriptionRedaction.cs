@@ -1,0 +1,10 @@
+namespace WebhookSender;
+
+/// <summary>Copies of subscriptions safe to hand to callers: secret values replaced by <c>whsec_********</c>.</summary>
+internal static class SubscriptionRedaction
+{
+    public static WebhookSubscription Redacted(this WebhookSubscription subscription) => subscription with
+    {
+        Secrets = [.. subscription.Secrets.Select(s => s with { Value = WebhookSecret.RedactedValue })],
+    };
+}

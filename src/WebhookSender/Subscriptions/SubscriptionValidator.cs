@@ -1,0 +1,163 @@
+namespace WebhookSender;
+
+/// <summary>Checks a subscription request before anything is stored; collects every problem, not just the first.</summary>
+internal sealed class SubscriptionValidator(EventTypeCatalog catalog, SerializerRegistry serializers)
+{
+    public const int MaxUrlLength = 2048;
+    public const int MaxNameLength = 100;
+    public const int MaxDescriptionLength = 1000;
+    public const int MaxTenantIdLength = 256;
+    public const int MaxRetries = 50;
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(7);
+
+    public void Validate(WebhookSubscriptionRequest request)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string error)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(error);
+        }
+
+        ValidateUrl(request.Url, Add);
+
+        if (request.Name is { Length: > MaxNameLength })
+        {
+            Add(nameof(request.Name), $"The name has {request.Name.Length} characters; at most {MaxNameLength} are allowed.");
+        }
+
+        if (request.Name is not null && request.Name.Any(char.IsControl))
+        {
+            Add(nameof(request.Name), "The name contains control characters (such as line breaks); use plain text.");
+        }
+
+        if (request.Description is { Length: > MaxDescriptionLength })
+        {
+            Add(nameof(request.Description), $"The description has {request.Description.Length} characters; at most {MaxDescriptionLength} are allowed.");
+        }
+
+        if (request.TenantId is not null && (string.IsNullOrWhiteSpace(request.TenantId) || request.TenantId.Length > MaxTenantIdLength))
+        {
+            Add(nameof(request.TenantId), $"The tenant id must be null or 1 to {MaxTenantIdLength} non-blank characters.");
+        }
+
+        ValidateEventTypes(request.EventTypes, Add);
+
+        if (request.Secret is not null && WebhookSecret.TryDecode(request.Secret, out var secretProblem) is null)
+        {
+            Add(nameof(request.Secret), secretProblem!);
+        }
+
+        if (!Enum.IsDefined(request.Method))
+        {
+            Add(nameof(request.Method), $"The method '{request.Method}' is not supported; use Post or Put.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Format) || !serializers.Contains(request.Format))
+        {
+            Add(nameof(request.Format), $"The format '{request.Format}' is not registered. Use one of: {string.Join(", ", serializers.Formats)}.");
+        }
+
+        if (request.RetrySchedule is { } schedule)
+        {
+            ValidateRetrySchedule(schedule, nameof(request.RetrySchedule), Add);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new WebhookValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+    }
+
+    public static void ValidateRetrySchedule(IReadOnlyList<TimeSpan> schedule, string field, Action<string, string> add)
+    {
+        if (schedule.Count > MaxRetries)
+        {
+            add(field, $"The retry schedule has {schedule.Count} entries; at most {MaxRetries} are allowed.");
+        }
+
+        if (schedule.Any(d => d < TimeSpan.Zero || d > MaxRetryDelay))
+        {
+            add(field, $"Every retry delay must be between 0 and {MaxRetryDelay.TotalDays} days.");
+        }
+    }
+
+    private static void ValidateUrl(Uri? url, Action<string, string> add)
+    {
+        const string field = nameof(WebhookSubscriptionRequest.Url);
+        if (url is null)
+        {
+            add(field, "A URL is required, for example https://example.com/webhooks.");
+            return;
+        }
+
+        if (!url.IsAbsoluteUri)
+        {
+            add(field, $"The URL '{url}' is relative; give an absolute http or https URL such as https://example.com/webhooks.");
+            return;
+        }
+
+        if (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)
+        {
+            add(field, $"The URL scheme '{url.Scheme}' is not supported; use https (or http).");
+        }
+
+        if (string.IsNullOrEmpty(url.Host))
+        {
+            add(field, "The URL has no host name.");
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            // Never echo the user info: it is a credential.
+            add(field, "The URL contains credentials (user:password@host); remove them and use the subscription's authentication settings.");
+        }
+
+        if (!string.IsNullOrEmpty(url.Fragment))
+        {
+            add(field, "The URL has a fragment (#...), which is never sent to the server; remove it.");
+        }
+
+        if (url.OriginalString.Length > MaxUrlLength)
+        {
+            add(field, $"The URL has {url.OriginalString.Length} characters; at most {MaxUrlLength} are allowed.");
+        }
+    }
+
+    private void ValidateEventTypes(IReadOnlyList<string>? eventTypes, Action<string, string> add)
+    {
+        const string field = nameof(WebhookSubscriptionRequest.EventTypes);
+        if (eventTypes is null || eventTypes.Count == 0)
+        {
+            return;
+        }
+
+        if (eventTypes.Any(string.IsNullOrWhiteSpace))
+        {
+            add(field, "An event type is empty; list type names such as 'order.updated', or '*' for every type.");
+        }
+
+        if (eventTypes.Contains(WebhookSubscriptionRequest.AllEventTypes) && eventTypes.Count > 1)
+        {
+            add(field, "'*' already means every type; give either '*' alone or a list of types.");
+        }
+
+        var duplicates = eventTypes.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0)
+        {
+            add(field, $"Event types are listed more than once: {string.Join(", ", duplicates)}.");
+        }
+
+        var unknown = eventTypes
+            .Where(t => !string.IsNullOrWhiteSpace(t) && t != WebhookSubscriptionRequest.AllEventTypes && !catalog.IsPublishable(t))
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            add(field, $"Unknown event types: {string.Join(", ", unknown)}. {catalog.DescribeKnownTypes()}");
+        }
+    }
+}

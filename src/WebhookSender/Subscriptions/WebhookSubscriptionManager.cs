@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender;
+
+internal sealed class WebhookSubscriptionManager(
+    IWebhookStore store,
+    SubscriptionValidator validator,
+    IOptions<WebhookOptions> options,
+    TimeProvider timeProvider,
+    ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptions
+{
+    public async Task<CreatedSubscription> CreateAsync(WebhookSubscriptionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        validator.Validate(request);
+
+        var now = timeProvider.GetUtcNow();
+        string secret = request.Secret ?? WebhookSecret.Generate();
+        var subscription = new WebhookSubscription
+        {
+            Id = WebhookIds.NewSubscriptionId(now),
+            TenantId = request.TenantId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Url = request.Url!,
+            Secrets = [new WebhookSecret { Value = secret, CreatedAt = now }],
+        };
+        subscription = ApplySettings(subscription, request);
+
+        await store.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
+        Log.SubscriptionCreated(logger, subscription.Id, subscription.TenantId);
+        if (options.Value.PingOnCreate && subscription.IsActive)
+        {
+            await QueuePingAsync(subscription, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new CreatedSubscription(subscription.Redacted(), secret);
+    }
+
+    public async Task<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false);
+        return subscription?.Redacted();
+    }
+
+    public async Task<WebhookPage<WebhookSubscription>> ListAsync(SubscriptionQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new SubscriptionQuery();
+        QueryLimits.Check(query.Limit);
+        var page = await store.ListSubscriptionsAsync(query, cancellationToken).ConfigureAwait(false);
+        return page with { Items = [.. page.Items.Select(s => s.Redacted())] };
+    }
+
+    public async Task<WebhookSubscription> UpdateAsync(string id, WebhookSubscriptionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(request);
+        validator.Validate(request);
+
+        var now = timeProvider.GetUtcNow();
+        var updated = await ChangeAsync(id, current =>
+        {
+            if (request.TenantId != current.TenantId)
+            {
+                throw new WebhookValidationException(nameof(request.TenantId), "A subscription's tenant cannot change; create a new subscription for the other tenant.");
+            }
+
+            var changed = ApplySettings(current, request) with { UpdatedAt = now };
+            return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
+        }, cancellationToken).ConfigureAwait(false);
+        return updated.Redacted();
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return store.DeleteSubscriptionAsync(id, cancellationToken);
+    }
+
+    public async Task<string> PingAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        return await QueuePingAsync(subscription, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> GetSecretAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        return CurrentSecret(subscription).Value;
+    }
+
+    public async Task<string> RotateSecretAsync(string id, string? newSecret = null, TimeSpan? overlap = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (newSecret is not null && WebhookSecret.TryDecode(newSecret, out var problem) is null)
+        {
+            throw new WebhookValidationException("Secret", problem!);
+        }
+
+        if (overlap is { } o && (o < TimeSpan.Zero || o > TimeSpan.FromDays(30)))
+        {
+            throw new WebhookValidationException("Overlap", "The overlap must be between 0 and 30 days.");
+        }
+
+        string secret = newSecret ?? WebhookSecret.Generate();
+        var now = timeProvider.GetUtcNow();
+        var expiresAt = now + (overlap ?? options.Value.SecretRotationOverlap);
+        await ChangeAsync(id, current => current with
+        {
+            Secrets =
+            [
+                new WebhookSecret { Value = secret, CreatedAt = now },
+                .. current.Secrets.Where(s => s.IsLiveAt(now)).Select(s => s with { ExpiresAt = s.ExpiresAt is { } e && e < expiresAt ? e : expiresAt }),
+            ],
+            UpdatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        return secret;
+    }
+
+    public async Task<WebhookSubscription> EnableAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var now = timeProvider.GetUtcNow();
+        var updated = await ChangeAsync(id, current => current with
+        {
+            IsActive = true,
+            DisabledAt = null,
+            DisabledReason = null,
+            ConsecutiveFailures = 0,
+            FailingSince = null,
+            UpdatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        return updated.Redacted();
+    }
+
+    public async Task<WebhookSubscription> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var now = timeProvider.GetUtcNow();
+        var updated = await ChangeAsync(id, current => current with
+        {
+            IsActive = false,
+            DisabledAt = now,
+            DisabledReason = reason ?? "Disabled by the host.",
+            UpdatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        return updated.Redacted();
+    }
+
+    internal static WebhookSecret CurrentSecret(WebhookSubscription subscription) =>
+        subscription.Secrets.Where(s => s.ExpiresAt is null).MaxBy(s => s.CreatedAt)
+        ?? subscription.Secrets.MaxBy(s => s.CreatedAt)
+        ?? throw new InvalidOperationException($"Subscription {subscription.Id} has no secret; rotate its secret to set one.");
+
+    private static WebhookSubscription ApplySettings(WebhookSubscription subscription, WebhookSubscriptionRequest request) => subscription with
+    {
+        Name = request.Name,
+        Description = request.Description,
+        Url = request.Url!,
+        Method = request.Method,
+        Format = request.Format,
+        EventTypes = request.EventTypes is null ? [] : [.. request.EventTypes],
+        IsActive = request.IsActive,
+        RetrySchedule = request.RetrySchedule is null ? null : [.. request.RetrySchedule],
+    };
+
+    private async Task<WebhookSubscription> ChangeAsync(string id, Func<WebhookSubscription, WebhookSubscription?> change, CancellationToken cancellationToken) =>
+        await store.ChangeSubscriptionAsync(id, change, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+
+    private async Task<string> QueuePingAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var ping = new WebhookEvent(EventTypeCatalog.PingType, new { subscriptionId = subscription.Id, zen = "Webhooks are working." })
+        {
+            TenantId = subscription.TenantId,
+        };
+        var message = WebhookPublisher.CreateMessage(ping, now, options.Value.JsonSerializerOptions);
+        await store.AddMessageAsync(message, [WebhookPublisher.NewDelivery(message, subscription.Id, AttemptTrigger.Ping, now)], cancellationToken).ConfigureAwait(false);
+        return message.Id;
+    }
+
+    private static KeyNotFoundException NotFound(string id) => new($"No webhook subscription has the id '{id}'.");
+}

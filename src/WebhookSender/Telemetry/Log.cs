@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace WebhookSender;
+
+/// <summary>Source-generated log messages. They name subscriptions and hosts, never URLs with paths or secrets.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Published message {MessageId} of type {EventType} to {DeliveryCount} subscriptions.", EventName = "MessagePublished")]
+    public static partial void MessagePublished(ILogger logger, string messageId, string eventType, int deliveryCount);
+
+    [LoggerMessage(2, LogLevel.Debug, "Delivered {MessageId} to subscription {SubscriptionId} (attempt {AttemptNumber}, status {StatusCode}, {DurationMs} ms).", EventName = "AttemptSucceeded")]
+    public static partial void AttemptSucceeded(ILogger logger, string messageId, string subscriptionId, int attemptNumber, int statusCode, long durationMs);
+
+    [LoggerMessage(3, LogLevel.Warning, "Attempt {AttemptNumber} of {MessageId} to subscription {SubscriptionId} ({Host}) failed: {Error}. Next attempt at {NextAttemptAt:O}.", EventName = "AttemptFailedWillRetry")]
+    public static partial void AttemptFailedWillRetry(ILogger logger, int attemptNumber, string messageId, string subscriptionId, string host, string error, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(4, LogLevel.Error, "Delivery {DeliveryId} of {MessageId} to subscription {SubscriptionId} failed for good: {Reason}.", EventName = "DeliveryExhausted")]
+    public static partial void DeliveryExhausted(ILogger logger, string deliveryId, string messageId, string subscriptionId, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Subscription {SubscriptionId} was disabled: {Reason}.", EventName = "SubscriptionDisabled")]
+    public static partial void SubscriptionDisabled(ILogger logger, string subscriptionId, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "Subscription {SubscriptionId} recovered after failing since {FailingSince:O}.", EventName = "SubscriptionRecovered")]
+    public static partial void SubscriptionRecovered(ILogger logger, string subscriptionId, DateTimeOffset failingSince);
+
+    [LoggerMessage(7, LogLevel.Warning, "The lease on delivery {DeliveryId} was lost before its outcome was saved; another dispatcher may send it again.", EventName = "LeaseLost")]
+    public static partial void LeaseLost(ILogger logger, string deliveryId);
+
+    [LoggerMessage(8, LogLevel.Error, "The dispatcher failed to read or update the store; retrying in {Delay}.", EventName = "DispatcherStoreError")]
+    public static partial void DispatcherStoreError(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(9, LogLevel.Error, "Processing delivery {DeliveryId} failed unexpectedly; it will be retried when its lease expires.", EventName = "DeliveryProcessingError")]
+    public static partial void DeliveryProcessingError(ILogger logger, Exception exception, string deliveryId);
+
+    [LoggerMessage(10, LogLevel.Error, "Notification handler {Handler} threw while handling {Notification}; delivery goes on.", EventName = "NotificationHandlerFailed")]
+    public static partial void NotificationHandlerFailed(ILogger logger, Exception exception, string handler, string notification);
+
+    [LoggerMessage(11, LogLevel.Information, "Webhook dispatcher started with concurrency {MaxConcurrency}.", EventName = "DispatcherStarted")]
+    public static partial void DispatcherStarted(ILogger logger, int maxConcurrency);
+
+    [LoggerMessage(12, LogLevel.Information, "Webhook dispatcher stopped after finishing {InFlight} attempts that were in flight (any cut off by the shutdown timeout went back to the queue).", EventName = "DispatcherStopped")]
+    public static partial void DispatcherStopped(ILogger logger, int inFlight);
+
+    [LoggerMessage(13, LogLevel.Information, "Subscription {SubscriptionId} was created for tenant {TenantId}.", EventName = "SubscriptionCreated")]
+    public static partial void SubscriptionCreated(ILogger logger, string subscriptionId, string? tenantId);
+
+    [LoggerMessage(14, LogLevel.Warning, "Delivery {DeliveryId} was not attempted: {Reason}.", EventName = "DeliverySkipped")]
+    public static partial void DeliverySkipped(ILogger logger, string deliveryId, string reason);
+}
