@@ -51,11 +51,11 @@ internal static class AddressClassifier
         ("ff00::/8", AddressCategory.Multicast),
     ]);
 
-    // IPv6 prefixes that carry an IPv4 address, and the byte where it starts. Such an address reaches (or is treated by
-    // the stack as) the embedded IPv4 address, so it is classified as that address.
+    // IPv6 prefixes that carry an IPv4 address, and the byte where it starts. Such an address reaches the embedded IPv4
+    // address through a translator or tunnel, so it is classified as that address. IPv4-mapped addresses (::ffff:0:0/96)
+    // are handled apart: IPNetwork.Contains compares them as IPv4 addresses, even against an IPv6 network.
     private static readonly (IPNetwork Network, int Offset)[] EmbeddedIpv4 =
     [
-        (IPNetwork.Parse("::ffff:0:0/96"), 12), // IPv4-mapped
         (IPNetwork.Parse("64:ff9b::/96"), 12), // well-known NAT64 prefix
         (IPNetwork.Parse("2002::/16"), 2), // 6to4
     ];
@@ -77,6 +77,12 @@ internal static class AddressClassifier
     /// <summary>Extracts the IPv4 address carried by an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address.</summary>
     public static bool TryGetEmbeddedIPv4(IPAddress address, [NotNullWhen(true)] out IPAddress? ipv4)
     {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            ipv4 = address.MapToIPv4();
+            return true;
+        }
+
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             foreach (var (network, offset) in EmbeddedIpv4)

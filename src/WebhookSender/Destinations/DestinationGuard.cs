@@ -71,7 +71,15 @@ internal sealed class DestinationGuard
     /// </summary>
     public static bool TryParseNetwork([NotNullWhen(true)] string? value, out IPNetwork network)
     {
-        if (value is not null && IPNetwork.TryParse(value.AsSpan().Trim(), out network))
+        var text = value.AsSpan().Trim();
+        var slash = text.LastIndexOf('/');
+
+        // IPNetwork.TryParse silently clears bits after the prefix ("10.20.1.0/16" becomes 10.20.0.0/16); an allow list
+        // must not be wider than written, so such entries are refused instead.
+        if (slash > 0
+            && IPNetwork.TryParse(text, out network)
+            && IPAddress.TryParse(text[..slash], out var written)
+            && written.Equals(network.BaseAddress))
         {
             if (network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96)
             {
@@ -106,6 +114,8 @@ internal sealed class DestinationGuard
             return true;
         }
 
+        // ::ffff:10.20.1.1 is 10.20.1.1 on the wire; compare it as such (IPNetwork.Contains misjudges mapped addresses
+        // against IPv6 networks).
         var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         foreach (var network in _allowedNetworks)
         {
@@ -134,7 +144,50 @@ internal sealed class DestinationGuard
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
 
-        var allowed = new List<IPAddress>(addresses.Length);
+        return await ConnectAsync(host, addresses, port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects to the first allowed address of <paramref name="addresses"/> that accepts, in order.</summary>
+    internal async ValueTask<Stream> ConnectAsync(
+        string host, IReadOnlyList<IPAddress> addresses, int port, CancellationToken cancellationToken)
+    {
+        var allowed = SelectAllowed(host, addresses);
+
+        SocketException? lastError = null;
+        foreach (var address in allowed)
+        {
+            Socket? socket = null;
+            try
+            {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                // Refused, unreachable, or an address family this host lacks: try the next address.
+                socket?.Dispose();
+                lastError = ex;
+            }
+            catch
+            {
+                socket?.Dispose();
+                throw;
+            }
+        }
+
+        // Every allowed address failed: report the last failure, as SocketsHttpHandler itself would.
+        throw lastError!;
+    }
+
+    /// <summary>
+    /// The allowed addresses among <paramref name="addresses"/>, in order, IPv4-mapped ones as IPv4.
+    /// </summary>
+    /// <exception cref="WebhookDestinationRefusedException">None is allowed.</exception>
+    /// <exception cref="SocketException"><paramref name="addresses"/> is empty: the host has no address.</exception>
+    internal List<IPAddress> SelectAllowed(string host, IReadOnlyList<IPAddress> addresses)
+    {
+        var allowed = new List<IPAddress>(addresses.Count);
         List<(IPAddress Address, AddressCategory Category)>? refused = null;
         foreach (var address in addresses)
         {
@@ -155,28 +208,6 @@ internal sealed class DestinationGuard
                 : new WebhookDestinationRefusedException(host, refused);
         }
 
-        SocketException? lastError = null;
-        foreach (var address in allowed)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                lastError = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        // Every allowed address failed: report the last failure, as SocketsHttpHandler itself would.
-        throw lastError!;
+        return allowed;
     }
 }
