@@ -30,6 +30,7 @@ internal sealed class RetryPolicy(IOptions<WebhookOptions> options)
 
         var scheduled = schedule[retryIndex];
         double spread = (NextRandom() * 2 - 1) * settings.RetryJitter;
-        return TimeSpan.FromTicks((long)(scheduled.Ticks * (1 + spread)));
+        // Whole milliseconds: timers count in them, so a due time never falls between two timer ticks.
+        return TimeSpan.FromMilliseconds(Math.Round(scheduled.TotalMilliseconds * (1 + spread)));
     }
 }

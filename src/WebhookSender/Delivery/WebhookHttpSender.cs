@@ -95,24 +95,28 @@ internal sealed class WebhookHttpSender(
 
     private static string DescribeTransportError(Exception ex, Uri url)
     {
+        bool brokenConnection = false;
         for (var inner = ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is WebhookDestinationRefusedException refused)
             {
                 return refused.Message;
             }
+
+            brokenConnection |= inner is IOException or System.Net.Sockets.SocketException;
         }
 
         // Name the host only: paths and query strings may carry secrets.
         string host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
-        return ex switch
+        string detail = ex.InnerException?.Message ?? ex.Message;
+        return (ex as HttpRequestException)?.HttpRequestError switch
         {
-            HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => $"The host name {url.Host} could not be resolved.",
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => $"Could not connect to {host}: {ex.InnerException?.Message ?? ex.Message}",
-            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => $"The TLS handshake with {host} failed: {ex.InnerException?.Message ?? ex.Message}",
-            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } or IOException =>
-                $"The connection to {host} was closed or reset before a complete response arrived.",
-            HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } => $"{host} sent a response that is not valid HTTP.",
+            HttpRequestError.NameResolutionError => $"The host name {url.Host} could not be resolved.",
+            HttpRequestError.ConnectionError => $"Could not connect to {host}: {detail}",
+            HttpRequestError.SecureConnectionError => $"The TLS handshake with {host} failed: {detail}",
+            HttpRequestError.InvalidResponse => $"{host} sent a response that is not valid HTTP.",
+            HttpRequestError.ResponseEnded => $"The connection to {host} was closed or reset before a complete response arrived.",
+            _ when brokenConnection => $"The connection to {host} was closed or reset before a complete response arrived ({detail}).",
             _ => $"The request to {host} failed: {ex.GetType().Name}: {ex.Message}",
         };
     }

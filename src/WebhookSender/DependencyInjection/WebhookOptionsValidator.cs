@@ -6,12 +6,15 @@ namespace WebhookSender;
 /// <summary>Cross-field rules for <see cref="WebhookOptions"/> and the start-up check that a store is registered.</summary>
 internal sealed class WebhookOptionsValidator(IServiceProviderIsService services) : IValidateOptions<WebhookOptions>
 {
+    public const string MissingStoreMessage =
+        "No webhook store is registered. Call AddInMemoryStore() (volatile, single process) or AddEntityFrameworkStore<TContext>() (durable) on the builder returned by AddWebhooks().";
+
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
         var failures = new List<string>();
         if (!services.IsService(typeof(IWebhookStore)) || !services.IsService(typeof(IDeliveryQueue)))
         {
-            failures.Add("No webhook store is registered. Call AddInMemoryStore() (volatile, single process) or AddEntityFrameworkStore<TContext>() (durable) on the builder returned by AddWebhooks().");
+            failures.Add(MissingStoreMessage);
         }
 
         if (options.RetrySchedule is null)

@@ -45,7 +45,16 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookSubscriptions, WebhookSubscriptionManager>();
         services.TryAddSingleton<IWebhookDeliveries, WebhookDeliveryLog>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, WebhookDispatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, WebhookDispatcher>(sp =>
+        {
+            // The host creates hosted services before it validates options: say what is missing instead of a DI error.
+            if (sp.GetService<IDeliveryQueue>() is null)
+            {
+                throw new InvalidOperationException(WebhookOptionsValidator.MissingStoreMessage);
+            }
+
+            return ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp);
+        }));
 
         services.AddHttpClient(WebhookHttpSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => DestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Destinations))
