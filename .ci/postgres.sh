@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL on 127.0.0.1 for the EF Core tests and exports WEBHOOKSENDER_POSTGRES.
+# Uses the PostgreSQL 15 binaries (installed from Debian's packages when missing); runs the server as user postgres.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PORT=${PG_PORT:-54329}
+PG_ROOT=${PG_ROOT:-/tmp/webhooksender-pg}
+
+start_postgres() {
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    echo "PostgreSQL binaries not found in $PG_BIN; installing them."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  id postgres >/dev/null 2>&1 || useradd --system --home "$PG_ROOT" postgres
+
+  local as_postgres=()
+  [ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+
+  if [ -f "$PG_ROOT/data/postmaster.pid" ]; then
+    "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PG_ROOT"
+  mkdir -p "$PG_ROOT/socket"
+  chown -R postgres "$PG_ROOT" 2>/dev/null || true
+  "${as_postgres[@]}" "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_ROOT/socket -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  export WEBHOOKSENDER_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+  echo "PostgreSQL is up: $WEBHOOKSENDER_POSTGRES"
+}
