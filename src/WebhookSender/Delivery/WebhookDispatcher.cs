@@ -17,16 +17,23 @@ internal sealed class WebhookDispatcher(
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
 
-    // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels this.
+    // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
     private readonly HashSet<Task> _inFlight = [];
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        using (cancellationToken.Register(() => _attemptsCancellation.Cancel()))
+        // Returns when the loop and the attempts in flight are done, or when the host's shutdown timeout fires.
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        if (ExecuteTask is { IsCompleted: false } running)
         {
-            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+            // Cut off by the timeout: cancel the attempts and give them a moment to put their deliveries back in the
+            // queue, so they are sent after a restart instead of when their lease lapses.
+            await _attemptsCancellation.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(running, Task.Delay(ReleaseGrace, CancellationToken.None)).ConfigureAwait(false);
         }
     }
 

@@ -83,6 +83,8 @@ internal sealed class TestHost : IAsyncDisposable
         return page.Items;
     }
 
+    public Task StopAsync(TimeSpan timeout) => _host.StopAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync(TimeSpan.FromSeconds(5));
