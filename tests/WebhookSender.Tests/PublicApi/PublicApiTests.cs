@@ -9,7 +9,7 @@ namespace WebhookSender.Tests.PublicApi;
 /// </summary>
 public class PublicApiTests
 {
-    private static readonly ApiGeneratorOptions Options = new() { IncludeAssemblyAttributes = false };
+    private static readonly ApiGeneratorOptions Options = new() { IncludeAssemblyAttributes = false, AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"] };
 
     [Fact]
     public void Core_package() => Snapshot.Match(typeof(IWebhookPublisher).Assembly.GeneratePublicApi(Options));

@@ -1,0 +1,195 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace WebhookSender.InMemory;
+
+internal sealed partial class InMemoryWebhookStore
+{
+    // The longest WaitForWorkAsync sleeps without a signal or a due entry: a safety net, not needed for correctness.
+    private static readonly TimeSpan MaxIdleWait = TimeSpan.FromMinutes(1);
+
+    // Due-time ordered work: a delivery is due at its DueAt while Queued, and at its lease expiry while Dispatched. Each
+    // entry carries the delivery's version when pushed; any later change makes it stale, and stale entries are dropped
+    // when they reach the top. The sequence keeps entries with the same due time in FIFO order.
+    private readonly PriorityQueue<(string DeliveryId, long Version), (long DueTicks, long Sequence)> _queue = new();
+    private long _sequence;
+
+    // Completed (and replaced) when work is stored or rescheduled, only if a waiter took it since the last signal.
+    private TaskCompletionSource _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _workSignalObserved;
+
+    public Task<IReadOnlyList<DeliveryLease>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var expiresAt = now + leaseDuration;
+            var leases = new List<DeliveryLease>(Math.Min(maxCount, 16));
+            while (leases.Count < maxCount && TryPeekLive(out var entry, out long dueTicks) && dueTicks <= now.UtcTicks)
+            {
+                // Due while Queued, or Dispatched under a lease that expired: either way it is handed out anew.
+                _queue.Dequeue();
+                entry.Version++;
+                entry.LeaseId = Guid.NewGuid().ToString("N");
+                entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Dispatched };
+                Enqueue(entry, expiresAt);
+                leases.Add(new DeliveryLease(entry.Delivery, entry.LeaseId, expiresAt));
+            }
+
+            return Task.FromResult<IReadOnlyList<DeliveryLease>>(leases);
+        }
+    }
+
+    public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        CheckLeaseArguments(lease, delivery);
+        if (!delivery.IsCompleted)
+        {
+            throw new ArgumentException(
+                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
+                nameof(delivery));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!TryGetLeased(lease, out var entry))
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Delivery = delivery;
+            entry.LeaseId = null;
+            entry.Version++;
+            OnDeliveryCompleted(entry);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        CheckLeaseArguments(lease, delivery);
+        if (delivery.Status != DeliveryStatus.Queued)
+        {
+            throw new ArgumentException(
+                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
+                nameof(delivery));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!TryGetLeased(lease, out var entry))
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Delivery = delivery;
+            entry.LeaseId = null;
+            entry.Version++;
+            Enqueue(entry, delivery.DueAt);
+            SignalWork();
+            return Task.FromResult(true);
+        }
+    }
+
+    public async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!TryPrepareWait(out var signal, out var delay))
+        {
+            return;
+        }
+
+        // The linked source lets the timer go as soon as the signal wins, instead of lingering until it fires.
+        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delayTask = Task.Delay(delay, _timeProvider, delayCancellation.Token);
+        await Task.WhenAny(signal, delayTask).ConfigureAwait(false);
+        delayCancellation.Cancel();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Returns <see langword="false"/> when something is due now; otherwise the signal to wait for and how long to wait at
+    /// most: until the earliest queue entry (rounded up to a whole millisecond, which timers count in), one minute at most.
+    /// </summary>
+    private bool TryPrepareWait(out Task signal, out TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            long nowTicks = _timeProvider.GetUtcNow().UtcTicks;
+            delay = MaxIdleWait;
+            if (TryPeekLive(out _, out long dueTicks))
+            {
+                if (dueTicks <= nowTicks)
+                {
+                    signal = Task.CompletedTask;
+                    return false;
+                }
+
+                long ticks = Math.Min(dueTicks - nowTicks, MaxIdleWait.Ticks);
+                delay = TimeSpan.FromTicks((ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
+            }
+
+            _workSignalObserved = true;
+            signal = _workSignal.Task;
+            return true;
+        }
+    }
+
+    /// <summary>Wakes every waiter (continuations run asynchronously, never under the lock).</summary>
+    private void SignalWork()
+    {
+        if (!_workSignalObserved)
+        {
+            return;
+        }
+
+        var signal = _workSignal;
+        _workSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _workSignalObserved = false;
+        signal.TrySetResult();
+    }
+
+    private void Enqueue(DeliveryEntry entry, DateTimeOffset dueAt) =>
+        _queue.Enqueue((entry.LogKey.Id, entry.Version), (dueAt.UtcTicks, _sequence++));
+
+    /// <summary>Finds the earliest live queue entry, dropping stale ones on the way.</summary>
+    private bool TryPeekLive([NotNullWhen(true)] out DeliveryEntry? entry, out long dueTicks)
+    {
+        while (_queue.TryPeek(out var item, out var priority))
+        {
+            if (_deliveries.TryGetValue(item.DeliveryId, out entry) && entry.Version == item.Version && !entry.Delivery.IsCompleted)
+            {
+                dueTicks = priority.DueTicks;
+                return true;
+            }
+
+            _queue.Dequeue();
+        }
+
+        entry = null;
+        dueTicks = 0;
+        return false;
+    }
+
+    /// <summary>Finds the delivery if it is still held under the lease (not completed, rescheduled or re-leased since).</summary>
+    private bool TryGetLeased(DeliveryLease lease, [NotNullWhen(true)] out DeliveryEntry? entry) =>
+        _deliveries.TryGetValue(lease.Delivery.Id, out entry)
+        && entry.LeaseId is { } leaseId
+        && string.Equals(leaseId, lease.LeaseId, StringComparison.Ordinal);
+
+    private static void CheckLeaseArguments(DeliveryLease lease, WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (!string.Equals(delivery.Id, lease.Delivery.Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The delivery '{delivery.Id}' is not the one leased ('{lease.Delivery.Id}'); pass the leased delivery with its new state.",
+                nameof(delivery));
+        }
+    }
+}
