@@ -55,14 +55,11 @@ internal sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!TryGetLeased(lease, out var entry))
+            if (!TryRelease(lease, delivery, out var entry))
             {
                 return Task.FromResult(false);
             }
 
-            entry.Delivery = delivery;
-            entry.LeaseId = null;
-            entry.Version++;
             OnDeliveryCompleted(entry);
             return Task.FromResult(true);
         }
@@ -81,18 +78,29 @@ internal sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!TryGetLeased(lease, out var entry))
+            if (!TryRelease(lease, delivery, out var entry))
             {
                 return Task.FromResult(false);
             }
 
-            entry.Delivery = delivery;
-            entry.LeaseId = null;
-            entry.Version++;
             Enqueue(entry, delivery.DueAt);
             SignalWork();
             return Task.FromResult(true);
         }
+    }
+
+    /// <summary>Under the lock: stores the new state of a delivery still held under the lease and ends the lease.</summary>
+    private bool TryRelease(DeliveryLease lease, WebhookDelivery delivery, [NotNullWhen(true)] out DeliveryEntry? entry)
+    {
+        if (!TryGetLeased(lease, out entry))
+        {
+            return false;
+        }
+
+        entry.Delivery = delivery;
+        entry.LeaseId = null;
+        entry.Version++;
+        return true;
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken)
