@@ -216,6 +216,7 @@ internal sealed partial class InMemoryWebhookStore
         message.PendingDeliveries++;
         _pendingDeliveries++;
         Enqueue(entry, delivery.DueAt);
+        IndexBatch(entry);
         return true;
     }
 
@@ -287,5 +288,8 @@ internal sealed partial class InMemoryWebhookStore
 
         /// <summary>The lease the delivery is held under, or <see langword="null"/> when not leased.</summary>
         public string? LeaseId { get; set; }
+
+        /// <summary>When the current lease lapses.</summary>
+        public DateTimeOffset LeaseExpiresAt { get; set; }
     }
 }

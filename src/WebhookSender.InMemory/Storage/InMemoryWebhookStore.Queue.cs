@@ -31,11 +31,35 @@ internal sealed partial class InMemoryWebhookStore
             {
                 // Due while Queued, or Dispatched under a lease that expired: either way it is handed out anew.
                 _queue.Dequeue();
-                entry.Version++;
-                entry.LeaseId = Guid.NewGuid().ToString("N");
-                entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Dispatched };
-                Enqueue(entry, expiresAt);
-                leases.Add(new DeliveryLease(entry.Delivery, entry.LeaseId, expiresAt));
+                leases.Add(Lease(entry, expiresAt));
+            }
+
+            return Task.FromResult<IReadOnlyList<DeliveryLease>>(leases);
+        }
+    }
+
+    public Task<IReadOnlyList<DeliveryLease>> LeaseBatchAsync(string batchKey, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(batchKey);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var leases = new List<DeliveryLease>();
+            if (_batches.TryGetValue(batchKey, out var members))
+            {
+                var available = members
+                    .Select(id => _deliveries[id])
+                    .Where(e => e.LeaseId is null || IsLeaseExpired(e, now))
+                    .OrderBy(e => e.LogKey.Ticks).ThenBy(e => e.LogKey.Id, StringComparer.Ordinal)
+                    .Take(maxCount)
+                    .ToList();
+                foreach (var entry in available)
+                {
+                    leases.Add(Lease(entry, now + leaseDuration));
+                }
             }
 
             return Task.FromResult<IReadOnlyList<DeliveryLease>>(leases);
@@ -97,10 +121,53 @@ internal sealed partial class InMemoryWebhookStore
             return false;
         }
 
+        UnindexBatch(entry);
         entry.Delivery = delivery;
         entry.LeaseId = null;
         entry.Version++;
+        if (!delivery.IsCompleted)
+        {
+            IndexBatch(entry);
+        }
+
         return true;
+    }
+
+    /// <summary>Under the lock: hands the delivery out under a new lease; the queue entry at expiry brings it back if lost.</summary>
+    private DeliveryLease Lease(DeliveryEntry entry, DateTimeOffset expiresAt)
+    {
+        entry.Version++;
+        entry.LeaseId = Guid.NewGuid().ToString("N");
+        entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Dispatched };
+        entry.LeaseExpiresAt = expiresAt;
+        Enqueue(entry, expiresAt);
+        return new DeliveryLease(entry.Delivery, entry.LeaseId, expiresAt);
+    }
+
+    private static bool IsLeaseExpired(DeliveryEntry entry, DateTimeOffset now) => entry.LeaseExpiresAt <= now;
+
+    // Batch key to the pending deliveries carrying it, so LeaseBatchAsync never scans the whole store.
+    private readonly Dictionary<string, HashSet<string>> _batches = new(StringComparer.Ordinal);
+
+    private void IndexBatch(DeliveryEntry entry)
+    {
+        if (entry.Delivery.BatchKey is { } key)
+        {
+            if (!_batches.TryGetValue(key, out var members))
+            {
+                _batches[key] = members = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            members.Add(entry.LogKey.Id);
+        }
+    }
+
+    private void UnindexBatch(DeliveryEntry entry)
+    {
+        if (entry.Delivery.BatchKey is { } key && _batches.TryGetValue(key, out var members) && members.Remove(entry.LogKey.Id) && members.Count == 0)
+        {
+            _batches.Remove(key);
+        }
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken)

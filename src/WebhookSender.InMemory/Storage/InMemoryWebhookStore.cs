@@ -12,7 +12,7 @@ namespace WebhookSender.InMemory;
 /// Stored records are immutable, so they are handed out as they are; collections are always fresh lists. The partial
 /// files hold the subscriptions, the messages and deliveries, the attempt log and the queue.
 /// </remarks>
-internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQueue
+internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQueue, IDeliveryBatchQueue
 {
     private const int MaxPageSize = 1000;
 

@@ -44,4 +44,7 @@ public sealed record DeliveryAttempt
 
     /// <summary>Why the attempt failed, in words; <see langword="null"/> on success.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Problems that did not stop the request, such as a mapped field missing from the event.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

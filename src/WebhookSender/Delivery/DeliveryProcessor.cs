@@ -1,123 +1,196 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace WebhookSender;
 
 /// <summary>
-/// Takes one leased delivery through one attempt: send, log the attempt, then complete or reschedule it and keep the
-/// subscription's health up to date.
+/// Takes leased deliveries through one attempt: one request for a single delivery, or one request for a whole batch.
+/// Sends, logs an attempt per delivery, then completes or reschedules each and keeps the subscription's health.
 /// </summary>
 internal sealed class DeliveryProcessor(
     IWebhookStore store,
     IDeliveryQueue queue,
-    PayloadCache payloads,
+    IEnumerable<IDeliveryBatchQueue> batchQueues,
+    PayloadBuilder payloads,
     WebhookHttpSender sender,
     RetryPolicy retryPolicy,
+    SubscriptionHealth health,
     NotificationPublisher notifications,
     WebhookTelemetry telemetry,
-    IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<DeliveryProcessor> logger)
 {
-    public async Task ProcessAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    private readonly IDeliveryBatchQueue? _batchQueue = batchQueues.FirstOrDefault();
+
+    /// <summary>Processes deliveries leased together: one delivery, or members of one batch (same subscription and batch key).</summary>
+    public async Task ProcessAsync(IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
     {
-        var delivery = lease.Delivery;
+        var first = leased[0].Delivery;
+        var subscription = await store.GetSubscriptionAsync(first.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        if (subscription is null || !subscription.IsLiveAt(timeProvider.GetUtcNow()))
+        {
+            string reason = subscription is null ? "the subscription was deleted"
+                : !subscription.IsActive ? "the subscription is disabled"
+                : "the subscription has expired";
+            foreach (var lease in leased)
+            {
+                await AbandonAsync(lease, reason, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (first.BatchKey is { } batchKey && subscription.Batching is { } batching && _batchQueue is not null)
+        {
+            await SendBatchAsync(subscription, batchKey, batching, leased, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var lease in leased)
+        {
+            var message = await payloads.GetMessageAsync(lease.Delivery.MessageId, cancellationToken).ConfigureAwait(false);
+            if (message is null)
+            {
+                await AbandonAsync(lease, "the message is no longer stored", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await SendAsync(subscription, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendBatchAsync(WebhookSubscription subscription, string batchKey, WebhookBatching batching, IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
+    {
+        // Fill the batch up to its size with the rest of the window (or of the sealed batch, on a retry); give back extras.
+        var members = leased.Take(batching.MaxSize).ToList();
+        foreach (var extra in leased.Skip(batching.MaxSize))
+        {
+            await queue.RescheduleAsync(extra, extra.Delivery with { Status = DeliveryStatus.Queued }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (members.Count < batching.MaxSize)
+        {
+            members.AddRange(await _batchQueue!.LeaseBatchAsync(batchKey, batching.MaxSize - members.Count, leased[0].ExpiresAt - timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false));
+        }
+
+        // Oldest first, so a retry sends the same bytes in the same order.
+        members.Sort((a, b) => (a.Delivery.CreatedAt, a.Delivery.Id).CompareTo((b.Delivery.CreatedAt, b.Delivery.Id)));
+        var sendable = new List<DeliveryLease>(members.Count);
+        var messages = new List<WebhookMessage>(members.Count);
+        foreach (var member in members)
+        {
+            var message = await payloads.GetMessageAsync(member.Delivery.MessageId, cancellationToken).ConfigureAwait(false);
+            if (message is null)
+            {
+                await AbandonAsync(member, "the message is no longer stored", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            sendable.Add(member);
+            messages.Add(message);
+        }
+
+        if (sendable.Count == 0)
+        {
+            return;
+        }
+
+        // The first attempt seals the batch: its id becomes the key, so a retry sends exactly these members again.
+        string batchId = batchKey.StartsWith("msg_", StringComparison.Ordinal) ? batchKey : WebhookIds.NewMessageId(timeProvider.GetUtcNow());
+        string? eventType = messages.Select(m => m.EventType).Distinct().Count() == 1 ? messages[0].EventType : null;
+        await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends one request for <paramref name="members"/> and applies its outcome to each of them.</summary>
+    private async Task SendAsync(
+        WebhookSubscription subscription, IReadOnlyList<DeliveryLease> members, string webhookId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
+    {
+        var first = members[0].Delivery;
         using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhooks.deliver", ActivityKind.Client);
-        activity?.SetTag("webhooks.message_id", delivery.MessageId);
-        activity?.SetTag("webhooks.subscription_id", delivery.SubscriptionId);
-        activity?.SetTag("webhooks.event_type", delivery.EventType);
+        activity?.SetTag("webhooks.message_id", webhookId);
+        activity?.SetTag("webhooks.subscription_id", subscription.Id);
+        activity?.SetTag("webhooks.event_type", eventType);
+        activity?.SetTag("webhooks.batch_size", members.Count);
 
-        var subscription = await store.GetSubscriptionAsync(delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
-        if (subscription is null || !subscription.IsActive)
-        {
-            await AbandonAsync(lease, subscription is null ? "the subscription was deleted" : "the subscription is disabled", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var payload = await payloads.GetAsync(delivery.MessageId, subscription.Format, cancellationToken).ConfigureAwait(false);
-        if (payload is null)
-        {
-            await AbandonAsync(lease, "the message is no longer stored", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        int attemptNumber = delivery.AttemptCount + 1;
-        var result = await sender.SendAsync(subscription, delivery.MessageId, payload, cancellationToken).ConfigureAwait(false);
+        var result = await sender.SendAsync(subscription, webhookId, eventType, payload, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("webhooks.outcome", result.OutcomeTag);
         activity?.SetTag("http.response.status_code", result.Response?.StatusCode);
-        telemetry.RecordAttempt(delivery.EventType, result.OutcomeTag, result.Duration);
-
-        var attempt = new DeliveryAttempt
-        {
-            Id = Guid.CreateVersion7(result.StartedAt),
-            DeliveryId = delivery.Id,
-            MessageId = delivery.MessageId,
-            SubscriptionId = subscription.Id,
-            TenantId = delivery.TenantId,
-            EventType = delivery.EventType,
-            AttemptNumber = attemptNumber,
-            Trigger = delivery.Trigger,
-            StartedAt = result.StartedAt,
-            Duration = result.Duration,
-            Succeeded = result.Outcome == AttemptOutcome.Succeeded,
-            Request = result.Request,
-            Response = result.Response,
-            Error = result.Error,
-        };
+        telemetry.RecordAttempt(eventType ?? "batch", result.OutcomeTag, result.Duration);
 
         // The outcome is saved even if the host is stopping: the request went out and its result must not be lost.
-        var saveToken = CancellationToken.None;
-        await store.AddAttemptAsync(attempt, saveToken).ConfigureAwait(false);
-
-        var attempted = delivery with
+        var save = CancellationToken.None;
+        int attemptNumber = first.AttemptCount + 1;
+        var retryIn = result.Outcome == AttemptOutcome.Failed ? retryPolicy.NextDelay(subscription, first, attemptNumber, result.RetryAfter) : null;
+        var now = timeProvider.GetUtcNow();
+        foreach (var member in members)
         {
-            AttemptCount = attemptNumber,
-            LastAttemptAt = result.StartedAt,
-            LastStatusCode = result.Response?.StatusCode,
-        };
+            var delivery = member.Delivery;
+            var attempt = NewAttempt(delivery, subscription, result, payload.Warnings);
+            await store.AddAttemptAsync(attempt, save).ConfigureAwait(false);
+            var attempted = delivery with
+            {
+                AttemptCount = delivery.AttemptCount + 1,
+                LastAttemptAt = result.StartedAt,
+                LastStatusCode = result.Response?.StatusCode,
+                BatchKey = delivery.BatchKey is null ? null : webhookId,
+            };
 
-        if (result.Outcome == AttemptOutcome.Succeeded)
-        {
-            Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
-            await CompleteAsync(lease, attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = timeProvider.GetUtcNow() }, saveToken).ConfigureAwait(false);
-            await RecordHealthAsync(subscription, delivery, succeeded: true, result.StartedAt, saveToken).ConfigureAwait(false);
-            return;
+            if (result.Outcome == AttemptOutcome.Succeeded)
+            {
+                Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt.AttemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
+                await CompleteAsync(member, attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = now }, save).ConfigureAwait(false);
+            }
+            else if (retryIn is { } delay)
+            {
+                var retry = attempted with { Status = DeliveryStatus.Queued, DueAt = now + delay };
+                Log.AttemptFailedWillRetry(logger, attempt.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, retry.DueAt);
+                if (!await queue.RescheduleAsync(member, retry, save).ConfigureAwait(false))
+                {
+                    Log.LeaseLost(logger, delivery.Id);
+                }
+
+                await notifications.AttemptFailedAsync(new(subscription.Redacted(), retry, attempt, WillRetry: true), save).ConfigureAwait(false);
+            }
+            else
+            {
+                var failed = attempted with { Status = DeliveryStatus.Failed, CompletedAt = now };
+                await CompleteAsync(member, failed, save).ConfigureAwait(false);
+                await notifications.AttemptFailedAsync(new(subscription.Redacted(), failed, attempt, WillRetry: false), save).ConfigureAwait(false);
+                string reason = result.Outcome == AttemptOutcome.Gone
+                    ? "the endpoint answered 410 Gone"
+                    : $"all {attempt.AttemptNumber} attempts failed; the last: {result.Error}";
+                await ExhaustAsync(subscription, failed, reason, save).ConfigureAwait(false);
+            }
         }
 
         if (result.Outcome == AttemptOutcome.Gone)
         {
-            var failed = attempted with { Status = DeliveryStatus.Failed, CompletedAt = timeProvider.GetUtcNow() };
-            await CompleteAsync(lease, failed, saveToken).ConfigureAwait(false);
-            await notifications.AttemptFailedAsync(new(subscription.Redacted(), failed, attempt, WillRetry: false), saveToken).ConfigureAwait(false);
-            await DisableAsync(subscription.Id, result.Error!, saveToken).ConfigureAwait(false);
-            await ExhaustAsync(subscription, failed, "the endpoint answered 410 Gone", saveToken).ConfigureAwait(false);
-            return;
-        }
-
-        var delay = retryPolicy.NextDelay(subscription, delivery, attemptNumber, result.RetryAfter);
-        if (delay is { } retryIn)
-        {
-            var now = timeProvider.GetUtcNow();
-            var retry = attempted with { Status = DeliveryStatus.Queued, DueAt = now + retryIn };
-            Log.AttemptFailedWillRetry(logger, attemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, retry.DueAt);
-            if (!await queue.RescheduleAsync(lease, retry, saveToken).ConfigureAwait(false))
-            {
-                Log.LeaseLost(logger, delivery.Id);
-            }
-
-            await notifications.AttemptFailedAsync(new(subscription.Redacted(), retry, attempt, WillRetry: true), saveToken).ConfigureAwait(false);
+            await health.DisableAsync(subscription.Id, result.Error!, save).ConfigureAwait(false);
         }
         else
         {
-            var failed = attempted with { Status = DeliveryStatus.Failed, CompletedAt = timeProvider.GetUtcNow() };
-            await CompleteAsync(lease, failed, saveToken).ConfigureAwait(false);
-            await notifications.AttemptFailedAsync(new(subscription.Redacted(), failed, attempt, WillRetry: false), saveToken).ConfigureAwait(false);
-            await ExhaustAsync(subscription, failed, $"all {attemptNumber} attempts failed; the last: {result.Error}", saveToken).ConfigureAwait(false);
+            await health.RecordAsync(subscription, first.Trigger, result.Outcome == AttemptOutcome.Succeeded, result.StartedAt, save).ConfigureAwait(false);
         }
-
-        await RecordHealthAsync(subscription, delivery, succeeded: false, result.StartedAt, saveToken).ConfigureAwait(false);
     }
+
+    private static DeliveryAttempt NewAttempt(WebhookDelivery delivery, WebhookSubscription subscription, HttpAttemptResult result, IReadOnlyList<string> warnings) => new()
+    {
+        Id = Guid.CreateVersion7(result.StartedAt),
+        DeliveryId = delivery.Id,
+        MessageId = delivery.MessageId,
+        SubscriptionId = subscription.Id,
+        TenantId = delivery.TenantId,
+        EventType = delivery.EventType,
+        AttemptNumber = delivery.AttemptCount + 1,
+        Trigger = delivery.Trigger,
+        StartedAt = result.StartedAt,
+        Duration = result.Duration,
+        Succeeded = result.Outcome == AttemptOutcome.Succeeded,
+        Request = result.Request,
+        Response = result.Response,
+        Error = result.Error,
+        Warnings = warnings,
+    };
 
     /// <summary>Marks a delivery Failed without an attempt: there is nothing (left) to send it to.</summary>
     private async Task AbandonAsync(DeliveryLease lease, string reason, CancellationToken cancellationToken)
@@ -140,84 +213,5 @@ internal sealed class DeliveryProcessor(
         telemetry.Exhausted.Add(1, new KeyValuePair<string, object?>("webhooks.event_type", delivery.EventType));
         Log.DeliveryExhausted(logger, delivery.Id, delivery.MessageId, subscription.Id, reason);
         await notifications.DeliveryExhaustedAsync(new(subscription.Redacted(), delivery, reason), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Keeps the failure streak of the subscription: a success ends it (and reports recovery), a failure extends it and
-    /// disables the subscription once it has lasted <see cref="WebhookOptions.DisableAfter"/>. Pings never count.
-    /// </summary>
-    private async Task RecordHealthAsync(WebhookSubscription subscription, WebhookDelivery delivery, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        if (delivery.Trigger == AttemptTrigger.Ping || (succeeded && subscription.ConsecutiveFailures == 0))
-        {
-            return; // nothing to write on the hot path of a healthy endpoint
-        }
-
-        var disableAfter = options.Value.DisableAfter;
-        DateTimeOffset? recoveredFrom = null;
-        string? disabledFor = null;
-        var updated = await store.ChangeSubscriptionAsync(subscription.Id, current =>
-        {
-            recoveredFrom = null;
-            disabledFor = null;
-            if (succeeded)
-            {
-                if (current.ConsecutiveFailures == 0)
-                {
-                    return null;
-                }
-
-                recoveredFrom = current.FailingSince;
-                return current with { ConsecutiveFailures = 0, FailingSince = null };
-            }
-
-            var failingSince = current.FailingSince ?? at;
-            var changed = current with { ConsecutiveFailures = current.ConsecutiveFailures + 1, FailingSince = failingSince };
-            if (current.IsActive && disableAfter is { } limit && at - failingSince >= limit)
-            {
-                disabledFor = $"every attempt failed for {(at - failingSince).TotalDays:0.#} days ({changed.ConsecutiveFailures} attempts in a row)";
-                changed = changed with { IsActive = false, DisabledAt = timeProvider.GetUtcNow(), DisabledReason = disabledFor };
-            }
-
-            return changed;
-        }, cancellationToken).ConfigureAwait(false);
-
-        if (updated is null)
-        {
-            return;
-        }
-
-        if (recoveredFrom is { } since)
-        {
-            Log.SubscriptionRecovered(logger, updated.Id, since);
-            await notifications.SubscriptionRecoveredAsync(new(updated.Redacted(), since), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (disabledFor is not null)
-        {
-            await OnDisabledAsync(updated, disabledFor, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task DisableAsync(string subscriptionId, string reason, CancellationToken cancellationToken)
-    {
-        bool disabledNow = false;
-        var updated = await store.ChangeSubscriptionAsync(subscriptionId, current =>
-        {
-            disabledNow = current.IsActive;
-            return current.IsActive ? current with { IsActive = false, DisabledAt = timeProvider.GetUtcNow(), DisabledReason = reason } : null;
-        }, cancellationToken).ConfigureAwait(false);
-
-        if (updated is not null && disabledNow)
-        {
-            await OnDisabledAsync(updated, reason, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnDisabledAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
-    {
-        telemetry.Disabled.Add(1);
-        Log.SubscriptionDisabled(logger, subscription.Id, reason);
-        await notifications.SubscriptionDisabledAsync(new(subscription.Redacted(), reason), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,6 +21,13 @@ public sealed record WebhookDelivery
     /// <summary>Why the delivery was made.</summary>
     public AttemptTrigger Trigger { get; init; } = AttemptTrigger.Scheduled;
 
+    /// <summary>
+    /// For subscriptions with <see cref="WebhookSubscription.Batching"/>: the batch the delivery travels in. Deliveries of
+    /// one window share a key until their first attempt; then each batch sent gets its own id (<c>msg_…</c>, its
+    /// <c>webhook-id</c>) as key, so a retry resends exactly the same batch. <see langword="null"/> when not batched.
+    /// </summary>
+    public string? BatchKey { get; init; }
+
     /// <summary>The current status.</summary>
     public DeliveryStatus Status { get; init; } = DeliveryStatus.Queued;
 

@@ -35,7 +35,7 @@ internal sealed class WebhookDeliveryLog(IWebhookStore store, TimeProvider timeP
             throw new InvalidOperationException($"Message '{messageId}' belongs to another tenant than subscription '{subscriptionId}'; it cannot be delivered there.");
         }
 
-        var delivery = WebhookPublisher.NewDelivery(message, subscription.Id, AttemptTrigger.Manual, timeProvider.GetUtcNow());
+        var delivery = WebhookPublisher.NewDelivery(message, subscription, AttemptTrigger.Manual, timeProvider.GetUtcNow());
         await store.AddDeliveriesAsync([delivery], cancellationToken).ConfigureAwait(false);
         return delivery;
     }

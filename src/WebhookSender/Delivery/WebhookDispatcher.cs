@@ -72,9 +72,11 @@ internal sealed class WebhookDispatcher(
                     }
 
                     held = 0;
-                    foreach (var lease in leases)
+
+                    // Members of one batch leased together are sent together: one task (holding their slots) per group.
+                    foreach (var group in leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal))
                     {
-                        Start(lease, slots);
+                        Start([.. group], slots);
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -107,9 +109,9 @@ internal sealed class WebhookDispatcher(
         Log.DispatcherStopped(logger, remaining.Length);
     }
 
-    private void Start(DeliveryLease lease, SemaphoreSlim slots)
+    private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
     {
-        var task = Task.Run(() => RunAsync(lease), CancellationToken.None);
+        var task = Task.Run(() => RunAsync(leases), CancellationToken.None);
         lock (_inFlight)
         {
             _inFlight.Add(task);
@@ -123,29 +125,32 @@ internal sealed class WebhookDispatcher(
                     _inFlight.Remove(t);
                 }
 
-                slots.Release();
+                slots.Release(leases.Count);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private async Task RunAsync(DeliveryLease lease)
+    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases)
     {
         var token = _attemptsCancellation.Token;
         try
         {
-            await processor.ProcessAsync(lease, token).ConfigureAwait(false);
+            await processor.ProcessAsync(leases, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // Shut down mid-attempt: put the delivery back without counting an attempt, so it is sent after restart.
-            await TryReleaseAsync(lease).ConfigureAwait(false);
+            // Shut down mid-attempt: put the deliveries back without counting an attempt, so they are sent after restart.
+            foreach (var lease in leases)
+            {
+                await TryReleaseAsync(lease).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
-            // The store failed while saving the outcome, or a bug: the lease expires and the delivery is tried again.
-            Log.DeliveryProcessingError(logger, ex, lease.Delivery.Id);
+            // The store failed while saving the outcome, or a bug: the leases expire and the deliveries are tried again.
+            Log.DeliveryProcessingError(logger, ex, leases[0].Delivery.Id);
         }
     }
 

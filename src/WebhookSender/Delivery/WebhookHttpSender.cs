@@ -21,7 +21,14 @@ internal sealed class WebhookHttpSender(
     private const string Redacted = "[redacted]";
     private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase) { "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie" };
 
-    public async Task<HttpAttemptResult> SendAsync(WebhookSubscription subscription, string messageId, SerializedPayload payload, CancellationToken cancellationToken)
+    /// <summary>Sends one request.</summary>
+    /// <param name="subscription">Where to, how to sign and authenticate.</param>
+    /// <param name="messageId">The <c>webhook-id</c>: the message id, or the batch id.</param>
+    /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
+    /// <param name="payload">The body.</param>
+    /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
+    public async Task<HttpAttemptResult> SendAsync(
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
@@ -35,7 +42,19 @@ internal sealed class WebhookHttpSender(
         request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, secrets));
         request.Headers.TryAddWithoutValidation("user-agent", settings.UserAgent);
-        var requestRecord = DescribeRequest(request, payload.Body, settings);
+        if (eventType is not null)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-event-type", eventType);
+        }
+
+        foreach (var (name, value) in subscription.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        AddAuthentication(request, subscription.Authentication);
+        var redacted = RedactedHeaders(subscription, settings);
+        var requestRecord = DescribeRequest(request, payload.Body, settings.MaxLoggedRequestBodyBytes, redacted);
 
         // The resilience handler bounds the exchange up to the response headers; this token also bounds reading the body.
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, timeProvider);
@@ -45,7 +64,7 @@ internal sealed class WebhookHttpSender(
             var client = httpClientFactory.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
-            var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, settings), body, truncated);
+            var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted), body, truncated);
             var (outcome, error) = Classify(response, truncated, settings);
             return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error, RetryAfter(response));
         }
@@ -145,28 +164,63 @@ internal sealed class WebhookHttpSender(
         }
     }
 
-    private static AttemptRequest DescribeRequest(HttpRequestMessage request, byte[] body, WebhookOptions settings)
+    private static void AddAuthentication(HttpRequestMessage request, WebhookAuthentication? auth)
     {
-        int kept = Math.Min(body.Length, settings.MaxLoggedRequestBodyBytes);
+        switch (auth?.Scheme)
+        {
+            case WebhookAuthenticationScheme.Basic:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.Username}:{auth.Secret}")));
+                break;
+            case WebhookAuthenticationScheme.Bearer:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Secret);
+                break;
+            case WebhookAuthenticationScheme.Header:
+                request.Headers.TryAddWithoutValidation(auth.HeaderName!, auth.Secret);
+                break;
+        }
+    }
+
+    /// <summary>Headers whose values the log never shows: credentials, configured ones, and the subscription's key header.</summary>
+    private static HashSet<string> RedactedHeaders(WebhookSubscription subscription, WebhookOptions settings)
+    {
+        var redacted = new HashSet<string>(AlwaysRedacted, StringComparer.OrdinalIgnoreCase);
+        redacted.UnionWith(settings.RedactedHeaders);
+        if (subscription.Authentication is { Scheme: WebhookAuthenticationScheme.Header, HeaderName: { } name })
+        {
+            redacted.Add(name);
+        }
+
+        return redacted;
+    }
+
+    private static AttemptRequest DescribeRequest(HttpRequestMessage request, byte[] body, int maxLoggedBytes, HashSet<string> redacted)
+    {
+        int kept = Math.Min(body.Length, maxLoggedBytes);
         return new AttemptRequest(
             request.Method.Method,
             request.RequestUri!.ToString(),
-            DescribeHeaders(request.Headers, request.Content?.Headers, settings),
+            DescribeHeaders(request.Headers, request.Content?.Headers, redacted),
             Encoding.UTF8.GetString(body, 0, kept),
             kept < body.Length);
     }
 
-    private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, WebhookOptions settings)
+    private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var source in contentHeaders is null ? [headers] : new[] { headers, contentHeaders })
+        Describe(headers);
+        if (contentHeaders is not null)
         {
-            foreach (var (name, values) in source.NonValidated)
-            {
-                result[name] = AlwaysRedacted.Contains(name) || settings.RedactedHeaders.Contains(name) ? Redacted : string.Join(", ", values);
-            }
+            Describe(contentHeaders);
         }
 
         return result;
+
+        void Describe(HttpHeaders source)
+        {
+            foreach (var (name, values) in source.NonValidated)
+            {
+                result[name] = redacted.Contains(name) ? Redacted : string.Join(", ", values);
+            }
+        }
     }
 }

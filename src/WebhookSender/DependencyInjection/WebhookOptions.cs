@@ -53,6 +53,13 @@ public sealed class WebhookOptions
     /// <summary>Send a <c>webhook.ping</c> to every new subscription. Default <see langword="true"/>.</summary>
     public bool PingOnCreate { get; set; } = true;
 
+    /// <summary>
+    /// The most subscriptions one tenant (or the tenant-less host) may have; creating more fails with a clear error.
+    /// <see langword="null"/> (default) for no limit.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int? MaxSubscriptionsPerTenant { get; set; }
+
     /// <summary>How long a rotated-out secret keeps signing by default. Default 24 hours.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);

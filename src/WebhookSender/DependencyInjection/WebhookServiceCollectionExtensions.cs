@@ -32,14 +32,19 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<EventTypeCatalog>();
         services.TryAddSingleton<IWebhookEventTypes>(sp => sp.GetRequiredService<EventTypeCatalog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSerializer, JsonEventSerializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSerializer, JsonArrayEventSerializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSerializer, XmlEventSerializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEventSerializer, FormEventSerializer>());
         services.TryAddSingleton<SerializerRegistry>();
         services.TryAddSingleton<IWebhookSigner, StandardWebhookSigner>();
         services.TryAddSingleton<SubscriptionValidator>();
+        services.TryAddSingleton<SubscriptionTester>();
         services.TryAddSingleton<WebhookTelemetry>();
-        services.TryAddSingleton<PayloadCache>();
+        services.TryAddSingleton<PayloadBuilder>();
         services.TryAddSingleton<RetryPolicy>();
         services.TryAddSingleton<NotificationPublisher>();
         services.TryAddSingleton<WebhookHttpSender>();
+        services.TryAddSingleton<SubscriptionHealth>();
         services.TryAddSingleton<DeliveryProcessor>();
 
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

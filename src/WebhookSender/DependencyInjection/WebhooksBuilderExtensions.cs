@@ -32,6 +32,20 @@ public static class WebhooksBuilderExtensions
     }
 
     /// <summary>
+    /// Registers a body format. Subscriptions choose it by <see cref="IEventSerializer.Format"/>; a serializer with the name
+    /// of a built-in format replaces it.
+    /// </summary>
+    /// <typeparam name="TSerializer">The serializer, created once (singleton).</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    public static IWebhooksBuilder AddSerializer<TSerializer>(this IWebhooksBuilder builder)
+        where TSerializer : class, IEventSerializer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IEventSerializer, TSerializer>();
+        return builder;
+    }
+
+    /// <summary>
     /// Configures the <see cref="HttpClient"/> deliveries are sent with, for example to add a handler. Its primary handler
     /// enforces the destination guard and never follows redirects; replace it only in tests.
     /// </summary>

@@ -25,11 +25,15 @@ internal sealed class WebhookPublisher(
 
         var now = timeProvider.GetUtcNow();
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
-        var subscriptions = await store.FindSubscriptionsAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
-        var deliveries = new WebhookDelivery[subscriptions.Count];
-        for (int i = 0; i < deliveries.Length; i++)
+        // The store narrows by tenant and type through its index; filters and expiry are checked on those few.
+        var candidates = await store.FindSubscriptionsAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
+        var deliveries = new List<WebhookDelivery>(candidates.Count);
+        foreach (var subscription in candidates)
         {
-            deliveries[i] = NewDelivery(message, subscriptions[i].Id, AttemptTrigger.Scheduled, now);
+            if (subscription.IsLiveAt(now) && subscription.Matches(message.Attributes))
+            {
+                deliveries.Add(NewDelivery(message, subscription, AttemptTrigger.Scheduled, now));
+            }
         }
 
         var stored = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
@@ -41,8 +45,8 @@ internal sealed class WebhookPublisher(
 
         activity?.SetTag("webhooks.message_id", message.Id);
         telemetry.Published.Add(1, new KeyValuePair<string, object?>("webhooks.event_type", message.EventType));
-        Log.MessagePublished(logger, message.Id, message.EventType, deliveries.Length);
-        return new PublishResult(message.Id, deliveries.Length);
+        Log.MessagePublished(logger, message.Id, message.EventType, deliveries.Count);
+        return new PublishResult(message.Id, deliveries.Count);
     }
 
     internal static WebhookMessage CreateMessage(WebhookEvent webhookEvent, DateTimeOffset now, JsonSerializerOptions jsonOptions) => new()
@@ -58,17 +62,25 @@ internal sealed class WebhookPublisher(
         CreatedAt = now,
     };
 
-    internal static WebhookDelivery NewDelivery(WebhookMessage message, string subscriptionId, AttemptTrigger trigger, DateTimeOffset now) => new()
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now)
     {
-        Id = WebhookIds.NewDeliveryId(now),
-        MessageId = message.Id,
-        SubscriptionId = subscriptionId,
-        TenantId = message.TenantId,
-        EventType = message.EventType,
-        Trigger = trigger,
-        DueAt = now,
-        CreatedAt = now,
-    };
+        // Published events of a batching subscription wait for the end of their window, which every instance computes
+        // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
+        var batchWindow = trigger == AttemptTrigger.Scheduled ? subscription.Batching?.Window : null;
+        var dueAt = batchWindow is { } window ? new DateTimeOffset((now.UtcTicks / window.Ticks + 1) * window.Ticks, TimeSpan.Zero) : now;
+        return new()
+        {
+            Id = WebhookIds.NewDeliveryId(now),
+            MessageId = message.Id,
+            SubscriptionId = subscription.Id,
+            TenantId = message.TenantId,
+            EventType = message.EventType,
+            Trigger = trigger,
+            DueAt = dueAt,
+            CreatedAt = now,
+            BatchKey = batchWindow is null ? null : $"{subscription.Id}@{dueAt.UtcTicks}",
+        };
+    }
 
     private void Validate(WebhookEvent webhookEvent)
     {

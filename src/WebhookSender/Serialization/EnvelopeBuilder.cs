@@ -13,24 +13,29 @@ internal static class EnvelopeBuilder
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, JsonEventSerializer.WriterOptions))
         {
-            writer.WriteStartObject();
-            writer.WriteString("id", message.Id);
-            writer.WriteString("type", message.EventType);
-            writer.WriteString("timestamp", message.Timestamp.UtcDateTime);
-            writer.WritePropertyName("data");
-            message.Data.WriteTo(writer);
-            if (message.Context is { ValueKind: JsonValueKind.Object } context)
-            {
-                foreach (var field in context.EnumerateObject())
-                {
-                    field.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
+            Write(writer, message);
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
+    }
+
+    public static void Write(Utf8JsonWriter writer, WebhookMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", message.Id);
+        writer.WriteString("type", message.EventType);
+        writer.WriteString("timestamp", message.Timestamp.UtcDateTime);
+        writer.WritePropertyName("data");
+        message.Data.WriteTo(writer);
+        if (message.Context is { ValueKind: JsonValueKind.Object } context)
+        {
+            foreach (var field in context.EnumerateObject())
+            {
+                field.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
     }
 }

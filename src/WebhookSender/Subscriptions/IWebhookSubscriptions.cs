@@ -26,6 +26,15 @@ public interface IWebhookSubscriptions
     /// <summary>Queues another <c>webhook.ping</c> to the subscription and returns the message id.</summary>
     Task<string> PingAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends the catalog's example event for <paramref name="eventType"/>, or for every type the subscription receives,
+    /// at once (not queued, no retries), and reports the outcome of each. Test attempts appear in the log with trigger
+    /// <see cref="AttemptTrigger.Test"/> and never count toward disabling.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No subscription has that id.</exception>
+    /// <exception cref="WebhookValidationException">The event type is not catalogued.</exception>
+    Task<WebhookTestReport> TestAsync(string id, string? eventType = null, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the current signing secret, for hosts that let owners reveal it.</summary>
     Task<string> GetSecretAsync(string id, CancellationToken cancellationToken = default);
 

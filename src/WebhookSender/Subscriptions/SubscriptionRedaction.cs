@@ -1,10 +1,14 @@
 namespace WebhookSender;
 
-/// <summary>Copies of subscriptions safe to hand to callers: secret values replaced by <c>whsec_********</c>.</summary>
+/// <summary>
+/// Copies of subscriptions safe to hand to callers: secret values replaced by <c>whsec_********</c> and the
+/// authentication credential by <c>********</c>.
+/// </summary>
 internal static class SubscriptionRedaction
 {
     public static WebhookSubscription Redacted(this WebhookSubscription subscription) => subscription with
     {
         Secrets = [.. subscription.Secrets.Select(s => s with { Value = WebhookSecret.RedactedValue })],
+        Authentication = subscription.Authentication is { } auth ? auth with { Secret = WebhookAuthentication.RedactedSecret } : null,
     };
 }

@@ -39,6 +39,30 @@ public sealed record WebhookSubscription
     /// <summary>Delays between retries for this subscription, overriding <see cref="WebhookOptions.RetrySchedule"/>.</summary>
     public IReadOnlyList<TimeSpan>? RetrySchedule { get; init; }
 
+    /// <summary>How the request authenticates to the receiver besides the signature; <see langword="null"/> for none.</summary>
+    public WebhookAuthentication? Authentication { get; init; }
+
+    /// <summary>Static headers added to every request (for example a routing key the receiver wants).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
+
+    /// <summary>
+    /// Attribute filters on top of event types: an event is delivered only if, for every key, its
+    /// <see cref="WebhookEvent.Attributes"/> value is one of the listed values (for example <c>campaign</c> in 12, 15).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Filters { get; init; } = EmptyFilters;
+
+    /// <summary>What the body carries: the envelope (default), only the data, or mapped fields.</summary>
+    public WebhookPayloadMode PayloadMode { get; init; }
+
+    /// <summary>For <see cref="WebhookPayloadMode.Mapped"/>: output field name to where its value comes from.</summary>
+    public IReadOnlyDictionary<string, WebhookFieldSource>? FieldMap { get; init; }
+
+    /// <summary>Collect events and send them together as one <c>jsonarray</c> request per window; <see langword="null"/> sends each at once.</summary>
+    public WebhookBatching? Batching { get; init; }
+
+    /// <summary>When the subscription stops receiving events (auto-unsubscribe); <see langword="null"/> never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>Failed attempts in a row since the last success (test and ping attempts excluded).</summary>
     public int ConsecutiveFailures { get; init; }
 
@@ -65,4 +89,24 @@ public sealed record WebhookSubscription
     /// <summary>Whether this subscription wants events of the given type.</summary>
     public bool Accepts(string eventType) =>
         EventTypes.Count == 0 || EventTypes.Contains(WebhookSubscriptionRequest.AllEventTypes) || EventTypes.Contains(eventType);
+
+    /// <summary>Whether the event attributes pass every filter.</summary>
+    public bool Matches(IReadOnlyDictionary<string, string> attributes)
+    {
+        foreach (var (key, allowed) in Filters)
+        {
+            if (!attributes.TryGetValue(key, out var value) || !allowed.Contains(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the subscription receives events at <paramref name="now"/>: active and not expired.</summary>
+    public bool IsLiveAt(DateTimeOffset now) => IsActive && (ExpiresAt is null || ExpiresAt > now);
+
+    internal static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+    internal static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EmptyFilters = new Dictionary<string, IReadOnlyList<string>>();
 }

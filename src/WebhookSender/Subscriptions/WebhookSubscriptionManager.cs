@@ -6,6 +6,7 @@ namespace WebhookSender;
 internal sealed class WebhookSubscriptionManager(
     IWebhookStore store,
     SubscriptionValidator validator,
+    SubscriptionTester tester,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptions
@@ -28,6 +29,7 @@ internal sealed class WebhookSubscriptionManager(
         };
         subscription = ApplySettings(subscription, request);
 
+        await CheckTenantLimitAsync(subscription.TenantId, cancellationToken).ConfigureAwait(false);
         await store.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
         Log.SubscriptionCreated(logger, subscription.Id, subscription.TenantId);
         if (options.Value.PingOnCreate && subscription.IsActive)
@@ -67,6 +69,12 @@ internal sealed class WebhookSubscriptionManager(
                 throw new WebhookValidationException(nameof(request.TenantId), "A subscription's tenant cannot change; create a new subscription for the other tenant.");
             }
 
+            // A read API hands out the credential redacted; sending that back means "keep the stored one".
+            if (request.Authentication is { Secret: WebhookAuthentication.RedactedSecret } sent && current.Authentication is { } stored && sent.Scheme == stored.Scheme)
+            {
+                request = request with { Authentication = sent with { Secret = stored.Secret } };
+            }
+
             var changed = ApplySettings(current, request) with { UpdatedAt = now };
             return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
         }, cancellationToken).ConfigureAwait(false);
@@ -84,6 +92,13 @@ internal sealed class WebhookSubscriptionManager(
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         return await QueuePingAsync(subscription, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WebhookTestReport> TestAsync(string id, string? eventType = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        return await tester.TestAsync(subscription, eventType, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string> GetSecretAsync(string id, CancellationToken cancellationToken = default)
@@ -166,7 +181,46 @@ internal sealed class WebhookSubscriptionManager(
         EventTypes = request.EventTypes is null ? [] : [.. request.EventTypes],
         IsActive = request.IsActive,
         RetrySchedule = request.RetrySchedule is null ? null : [.. request.RetrySchedule],
+        Authentication = request.Authentication is null or { Scheme: WebhookAuthenticationScheme.None } ? null : request.Authentication,
+        Headers = request.Headers is null ? WebhookSubscription.EmptyHeaders : new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase),
+        Filters = request.Filters is null
+            ? WebhookSubscription.EmptyFilters
+            : request.Filters.ToDictionary(f => f.Key, IReadOnlyList<string> (f) => [.. f.Value], StringComparer.Ordinal),
+        PayloadMode = request.PayloadMode,
+        FieldMap = request.FieldMap is null ? null : new Dictionary<string, WebhookFieldSource>(request.FieldMap, StringComparer.Ordinal),
+        Batching = request.Batching,
+        ExpiresAt = request.ExpiresAt,
     };
+
+    /// <summary>Counts the tenant's subscriptions a page at a time; refuses when the configured maximum is reached.</summary>
+    private async Task CheckTenantLimitAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        if (options.Value.MaxSubscriptionsPerTenant is not { } max)
+        {
+            return;
+        }
+
+        int count = 0;
+        var query = new SubscriptionQuery { TenantId = tenantId, Limit = QueryLimits.MaxPageSize };
+        while (count < max)
+        {
+            var page = await store.ListSubscriptionsAsync(query, cancellationToken).ConfigureAwait(false);
+            count += page.Items.Count(s => s.TenantId == tenantId);
+            if (page.NextCursor is null)
+            {
+                break;
+            }
+
+            query = query with { Cursor = page.NextCursor };
+        }
+
+        if (count >= max)
+        {
+            string owner = tenantId is null ? "The host (no tenant)" : $"Tenant '{tenantId}'";
+            throw new WebhookCapacityExceededException(
+                $"{owner} already has {max} webhook subscriptions, the most allowed (WebhookOptions.MaxSubscriptionsPerTenant); delete one before creating another.");
+        }
+    }
 
     private async Task<WebhookSubscription> ChangeAsync(string id, Func<WebhookSubscription, WebhookSubscription?> change, CancellationToken cancellationToken) =>
         await store.ChangeSubscriptionAsync(id, change, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
@@ -179,7 +233,7 @@ internal sealed class WebhookSubscriptionManager(
             TenantId = subscription.TenantId,
         };
         var message = WebhookPublisher.CreateMessage(ping, now, options.Value.JsonSerializerOptions);
-        await store.AddMessageAsync(message, [WebhookPublisher.NewDelivery(message, subscription.Id, AttemptTrigger.Ping, now)], cancellationToken).ConfigureAwait(false);
+        await store.AddMessageAsync(message, [WebhookPublisher.NewDelivery(message, subscription, AttemptTrigger.Ping, now)], cancellationToken).ConfigureAwait(false);
         return message.Id;
     }
 

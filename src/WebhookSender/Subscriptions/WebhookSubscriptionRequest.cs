@@ -41,7 +41,28 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>Delays between retries for this subscription; <see langword="null"/> uses <see cref="WebhookOptions.RetrySchedule"/>.</summary>
     public IReadOnlyList<TimeSpan>? RetrySchedule { get; init; }
 
-    /// <summary>Shows the request without its secret.</summary>
+    /// <summary>Endpoint authentication besides the signature: <c>WebhookAuthentication.Basic(…)</c>, <c>Bearer(…)</c> or <c>Header(…)</c>.</summary>
+    public WebhookAuthentication? Authentication { get; init; }
+
+    /// <summary>Static headers added to every request (at most 20; webhook-*, content-*, host, authorization and user-agent are reserved).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Attribute filters: for every key, the event's attribute must be one of the values (for example <c>campaign</c> in 12, 15).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Filters { get; init; }
+
+    /// <summary>What the body carries: the envelope (default), only the data, or the fields of <see cref="FieldMap"/>.</summary>
+    public WebhookPayloadMode PayloadMode { get; init; }
+
+    /// <summary>Required for <see cref="WebhookPayloadMode.Mapped"/>: output field name to where its value comes from.</summary>
+    public IReadOnlyDictionary<string, WebhookFieldSource>? FieldMap { get; init; }
+
+    /// <summary>Send events together per window as <c>jsonarray</c> (requires <see cref="Format"/> = <c>jsonarray</c>).</summary>
+    public WebhookBatching? Batching { get; init; }
+
+    /// <summary>When the subscription stops receiving events (must be in the future); <see langword="null"/> never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Shows the request without its secret or credentials.</summary>
     public override string ToString() =>
         $"WebhookSubscriptionRequest {{ Url = {Url}, TenantId = {TenantId}, Name = {Name}, Format = {Format}, EventTypes = [{string.Join(", ", EventTypes ?? [])}] }}";
 }
