@@ -23,6 +23,27 @@ internal sealed record HttpAttemptResult(
     string? Error,
     TimeSpan? RetryAfter)
 {
+    /// <summary>The exchange as an entry of the delivery log.</summary>
+    public DeliveryAttempt ToAttempt(
+        WebhookSubscription subscription, string? deliveryId, string messageId, string eventType, int attemptNumber, AttemptTrigger trigger, IReadOnlyList<string> warnings) => new()
+    {
+        Id = Guid.CreateVersion7(StartedAt),
+        DeliveryId = deliveryId,
+        MessageId = messageId,
+        SubscriptionId = subscription.Id,
+        TenantId = subscription.TenantId,
+        EventType = eventType,
+        AttemptNumber = attemptNumber,
+        Trigger = trigger,
+        StartedAt = StartedAt,
+        Duration = Duration,
+        Succeeded = Outcome == AttemptOutcome.Succeeded,
+        Request = Request,
+        Response = Response,
+        Error = Error,
+        Warnings = warnings,
+    };
+
     /// <summary>The outcome as a telemetry tag value.</summary>
     public string OutcomeTag => Outcome switch
     {

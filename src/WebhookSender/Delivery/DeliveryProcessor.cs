@@ -125,7 +125,7 @@ internal sealed class DeliveryProcessor(
         foreach (var member in members)
         {
             var delivery = member.Delivery;
-            var attempt = NewAttempt(delivery, subscription, result, payload.Warnings);
+            var attempt = result.ToAttempt(subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, payload.Warnings);
             await store.AddAttemptAsync(attempt, save).ConfigureAwait(false);
             var attempted = delivery with
             {
@@ -172,25 +172,6 @@ internal sealed class DeliveryProcessor(
             await health.RecordAsync(subscription, first.Trigger, result.Outcome == AttemptOutcome.Succeeded, result.StartedAt, save).ConfigureAwait(false);
         }
     }
-
-    private static DeliveryAttempt NewAttempt(WebhookDelivery delivery, WebhookSubscription subscription, HttpAttemptResult result, IReadOnlyList<string> warnings) => new()
-    {
-        Id = Guid.CreateVersion7(result.StartedAt),
-        DeliveryId = delivery.Id,
-        MessageId = delivery.MessageId,
-        SubscriptionId = subscription.Id,
-        TenantId = delivery.TenantId,
-        EventType = delivery.EventType,
-        AttemptNumber = delivery.AttemptCount + 1,
-        Trigger = delivery.Trigger,
-        StartedAt = result.StartedAt,
-        Duration = result.Duration,
-        Succeeded = result.Outcome == AttemptOutcome.Succeeded,
-        Request = result.Request,
-        Response = result.Response,
-        Error = result.Error,
-        Warnings = warnings,
-    };
 
     /// <summary>Marks a delivery Failed without an attempt: there is nothing (left) to send it to.</summary>
     private async Task AbandonAsync(DeliveryLease lease, string reason, CancellationToken cancellationToken)

@@ -40,23 +40,7 @@ internal sealed class SubscriptionTester(
         var message = WebhookPublisher.CreateMessage(new WebhookEvent(type.Name, type.Example) { TenantId = subscription.TenantId }, now, options.Value.JsonSerializerOptions);
         var payload = payloads.Build(message, subscription);
         var result = await sender.SendAsync(subscription, message.Id, message.EventType, payload, cancellationToken).ConfigureAwait(false);
-        var attempt = new DeliveryAttempt
-        {
-            Id = Guid.CreateVersion7(result.StartedAt),
-            MessageId = message.Id,
-            SubscriptionId = subscription.Id,
-            TenantId = subscription.TenantId,
-            EventType = type.Name,
-            AttemptNumber = 1,
-            Trigger = AttemptTrigger.Test,
-            StartedAt = result.StartedAt,
-            Duration = result.Duration,
-            Succeeded = result.Outcome == AttemptOutcome.Succeeded,
-            Request = result.Request,
-            Response = result.Response,
-            Error = result.Error,
-            Warnings = payload.Warnings,
-        };
+        var attempt = result.ToAttempt(subscription, deliveryId: null, message.Id, type.Name, attemptNumber: 1, AttemptTrigger.Test, payload.Warnings);
         await store.AddAttemptAsync(attempt, CancellationToken.None).ConfigureAwait(false);
         return new WebhookTestResult(type.Name, attempt.Succeeded, result.Response?.StatusCode, result.Duration, result.Error, attempt.Id);
     }
