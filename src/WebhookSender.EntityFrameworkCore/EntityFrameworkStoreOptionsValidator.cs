@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>Cross-field rules of <see cref="EntityFrameworkStoreOptions"/>.</summary>
+internal sealed class EntityFrameworkStoreOptionsValidator : IValidateOptions<EntityFrameworkStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EntityFrameworkStoreOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SucceededRetention is { } succeeded && succeeded <= TimeSpan.Zero)
+        {
+            failures.Add($"EntityFrameworkStoreOptions.SucceededRetention ({succeeded}) must be positive, or null to keep succeeded deliveries.");
+        }
+
+        if (options.FailedRetention is { } failed && failed <= TimeSpan.Zero)
+        {
+            failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({failed}) must be positive, or null to keep failed deliveries.");
+        }
+
+        if (options.SucceededRetention is { } s && options.FailedRetention is { } f && f < s)
+        {
+            failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({f}) is shorter than SucceededRetention ({s}); keep failed deliveries at least as long, so there is time to look into them.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,36 @@
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>A row of <c>webhook_attempts</c>: one HTTP exchange; request and response as JSON text.</summary>
+internal sealed class AttemptRow
+{
+    /// <summary>The attempt's UUID as 32 lowercase hex digits: sorts like <see cref="Guid.CompareTo(Guid)"/> on every provider.</summary>
+    public required string Id { get; set; }
+
+    public string? DeliveryId { get; set; }
+
+    public required string MessageId { get; set; }
+
+    public required string SubscriptionId { get; set; }
+
+    public string? TenantId { get; set; }
+
+    public required string EventType { get; set; }
+
+    public int AttemptNumber { get; set; }
+
+    public int Trigger { get; set; }
+
+    /// <summary>UTC ticks.</summary>
+    public long StartedAt { get; set; }
+
+    /// <summary>Ticks.</summary>
+    public long Duration { get; set; }
+
+    public bool Succeeded { get; set; }
+
+    public required string Request { get; set; }
+
+    public string? Response { get; set; }
+
+    public string? Error { get; set; }
+}

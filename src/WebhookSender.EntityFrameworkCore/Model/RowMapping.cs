@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>Converts between the model records and the rows; JSON columns use System.Text.Json with string enums.</summary>
+internal static class RowMapping
+{
+    /// <summary>The tenant as the match index and idempotency key store it: tenant ids are never blank, so "" is "no tenant".</summary>
+    public static string TenantKey(string? tenantId) => tenantId ?? string.Empty;
+
+    /// <summary>Options for the stored documents: independent of the host's options, so stored data never changes shape.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static long Ticks(DateTimeOffset value) => value.UtcTicks;
+
+    public static long? Ticks(DateTimeOffset? value) => value?.UtcTicks;
+
+    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    public static DateTimeOffset? Time(long? ticks) => ticks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    public static MessageRow ToRow(WebhookMessage message) => new()
+    {
+        Id = message.Id,
+        EventType = message.EventType,
+        TenantId = message.TenantId,
+        TenantKey = TenantKey(message.TenantId),
+        IdempotencyKey = message.IdempotencyKey,
+        Timestamp = Ticks(message.Timestamp),
+        CreatedAt = Ticks(message.CreatedAt),
+        Data = message.Data.GetRawText(),
+        Context = message.Context?.GetRawText(),
+        Attributes = message.Attributes.Count == 0 ? null : JsonSerializer.Serialize(message.Attributes, Json),
+    };
+
+    public static WebhookMessage ToModel(MessageRow row)
+    {
+        var message = new WebhookMessage
+        {
+            Id = row.Id,
+            EventType = row.EventType,
+            TenantId = row.TenantId,
+            IdempotencyKey = row.IdempotencyKey,
+            Timestamp = Time(row.Timestamp),
+            CreatedAt = Time(row.CreatedAt),
+            Data = ParseElement(row.Data),
+            Context = row.Context is null ? null : ParseElement(row.Context),
+        };
+
+        return row.Attributes is null
+            ? message
+            : message with { Attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Attributes, Json) ?? [] };
+    }
+
+    public static DeliveryRow ToRow(WebhookDelivery delivery) => new()
+    {
+        Id = delivery.Id,
+        MessageId = delivery.MessageId,
+        SubscriptionId = delivery.SubscriptionId,
+        TenantId = delivery.TenantId,
+        EventType = delivery.EventType,
+        Trigger = (int)delivery.Trigger,
+        Status = (int)delivery.Status,
+        AttemptCount = delivery.AttemptCount,
+        DueAt = Ticks(delivery.DueAt),
+        CreatedAt = Ticks(delivery.CreatedAt),
+        LastAttemptAt = Ticks(delivery.LastAttemptAt),
+        LastStatusCode = delivery.LastStatusCode,
+        CompletedAt = Ticks(delivery.CompletedAt),
+
+        // A new delivery is in the queue from its due time unless it is already finished.
+        AvailableAt = delivery.IsCompleted ? null : Ticks(delivery.DueAt),
+    };
+
+    public static WebhookDelivery ToModel(DeliveryRow row) => new()
+    {
+        Id = row.Id,
+        MessageId = row.MessageId,
+        SubscriptionId = row.SubscriptionId,
+        TenantId = row.TenantId,
+        EventType = row.EventType,
+        Trigger = (AttemptTrigger)row.Trigger,
+        Status = (DeliveryStatus)row.Status,
+        AttemptCount = row.AttemptCount,
+        DueAt = Time(row.DueAt),
+        CreatedAt = Time(row.CreatedAt),
+        LastAttemptAt = Time(row.LastAttemptAt),
+        LastStatusCode = row.LastStatusCode,
+        CompletedAt = Time(row.CompletedAt),
+    };
+
+    public static AttemptRow ToRow(DeliveryAttempt attempt) => new()
+    {
+        Id = attempt.Id.ToString("N"),
+        DeliveryId = attempt.DeliveryId,
+        MessageId = attempt.MessageId,
+        SubscriptionId = attempt.SubscriptionId,
+        TenantId = attempt.TenantId,
+        EventType = attempt.EventType,
+        AttemptNumber = attempt.AttemptNumber,
+        Trigger = (int)attempt.Trigger,
+        StartedAt = Ticks(attempt.StartedAt),
+        Duration = attempt.Duration.Ticks,
+        Succeeded = attempt.Succeeded,
+        Request = JsonSerializer.Serialize(attempt.Request, Json),
+        Response = attempt.Response is null ? null : JsonSerializer.Serialize(attempt.Response, Json),
+        Error = attempt.Error,
+    };
+
+    public static DeliveryAttempt ToModel(AttemptRow row) => new()
+    {
+        Id = Guid.ParseExact(row.Id, "N"),
+        DeliveryId = row.DeliveryId,
+        MessageId = row.MessageId,
+        SubscriptionId = row.SubscriptionId,
+        TenantId = row.TenantId,
+        EventType = row.EventType,
+        AttemptNumber = row.AttemptNumber,
+        Trigger = (AttemptTrigger)row.Trigger,
+        StartedAt = Time(row.StartedAt),
+        Duration = TimeSpan.FromTicks(row.Duration),
+        Succeeded = row.Succeeded,
+        Request = JsonSerializer.Deserialize<AttemptRequest>(row.Request, Json)
+            ?? throw new InvalidOperationException($"Attempt {row.Id} has no stored request."),
+        Response = row.Response is null ? null : JsonSerializer.Deserialize<AttemptResponse>(row.Response, Json),
+        Error = row.Error,
+    };
+
+    /// <summary>The match index rows of a subscription: none while inactive, one <c>*</c> row for every type, else one per type.</summary>
+    public static IEnumerable<SubscriptionEventTypeRow> EventTypeRows(WebhookSubscription subscription)
+    {
+        if (!subscription.IsActive)
+        {
+            return [];
+        }
+
+        string tenantKey = TenantKey(subscription.TenantId);
+        var types = subscription.EventTypes;
+        if (types.Count == 0 || types.Contains(WebhookSubscriptionRequest.AllEventTypes))
+        {
+            return [new SubscriptionEventTypeRow { SubscriptionId = subscription.Id, TenantKey = tenantKey, EventType = WebhookSubscriptionRequest.AllEventTypes }];
+        }
+
+        return types.Distinct(StringComparer.Ordinal)
+            .Select(type => new SubscriptionEventTypeRow { SubscriptionId = subscription.Id, TenantKey = tenantKey, EventType = type })
+            .ToList();
+    }
+
+    private static JsonElement ParseElement(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,11 @@
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>The table names; all start with <c>webhook_</c>.</summary>
+internal static class TableNames
+{
+    public const string Subscriptions = "webhook_subscriptions";
+    public const string SubscriptionEventTypes = "webhook_subscription_event_types";
+    public const string Messages = "webhook_messages";
+    public const string Deliveries = "webhook_deliveries";
+    public const string Attempts = "webhook_attempts";
+}

@@ -1,0 +1,131 @@
+using WebhookSender.EntityFrameworkCore;
+
+namespace Microsoft.EntityFrameworkCore;
+
+/// <summary>Adds the tables of WebhookSender's Entity Framework Core store to the host's model.</summary>
+public static class WebhookModelBuilderExtensions
+{
+    /// <summary>
+    /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
+    /// <c>webhook_deliveries</c> and <c>webhook_attempts</c> tables, with the indexes that leasing due deliveries and
+    /// matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
+    /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
+    /// </summary>
+    /// <remarks>
+    /// Column names are set explicitly (snake_case) and times are stored as UTC ticks (<c>bigint</c>), so the schema is the
+    /// same on PostgreSQL and SQLite. The subscription record is stored whole as a JSON document next to the indexed
+    /// columns: new subscription settings need no migration.
+    /// </remarks>
+    /// <param name="modelBuilder">The host context's model builder.</param>
+    /// <param name="schema">The database schema of the tables; <see langword="null"/> for the context's default.</param>
+    /// <returns>The same model builder, for chaining.</returns>
+    public static ModelBuilder AddWebhookSender(this ModelBuilder modelBuilder, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        if (schema is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        }
+
+        modelBuilder.Entity<SubscriptionRow>(entity =>
+        {
+            entity.ToTable(TableNames.Subscriptions, schema);
+            entity.HasKey(s => s.Id);
+            entity.Property(s => s.Id).HasColumnName("id");
+            entity.Property(s => s.TenantId).HasColumnName("tenant_id");
+            entity.Property(s => s.IsActive).HasColumnName("is_active");
+            entity.Property(s => s.CreatedAt).HasColumnName("created_at");
+            entity.Property(s => s.UpdatedAt).HasColumnName("updated_at");
+            entity.Property(s => s.Version).HasColumnName("version");
+            entity.Property(s => s.Document).HasColumnName("document");
+            entity.Property(s => s.IsProtected).HasColumnName("is_protected");
+            entity.HasIndex(s => new { s.TenantId, s.Id }).HasDatabaseName("ix_webhook_subscriptions_tenant_id");
+        });
+
+        modelBuilder.Entity<SubscriptionEventTypeRow>(entity =>
+        {
+            entity.ToTable(TableNames.SubscriptionEventTypes, schema);
+            entity.HasKey(e => new { e.SubscriptionId, e.EventType });
+            entity.Property(e => e.SubscriptionId).HasColumnName("subscription_id");
+            entity.Property(e => e.TenantKey).HasColumnName("tenant_id");
+            entity.Property(e => e.EventType).HasColumnName("event_type");
+            entity.HasIndex(e => new { e.TenantKey, e.EventType, e.SubscriptionId }).HasDatabaseName("ix_webhook_subscription_event_types_match");
+        });
+
+        modelBuilder.Entity<MessageRow>(entity =>
+        {
+            entity.ToTable(TableNames.Messages, schema);
+            entity.HasKey(m => m.Id);
+            entity.Property(m => m.Id).HasColumnName("id");
+            entity.Property(m => m.EventType).HasColumnName("event_type");
+            entity.Property(m => m.TenantId).HasColumnName("tenant_id");
+            entity.Property(m => m.TenantKey).HasColumnName("tenant_key");
+            entity.Property(m => m.IdempotencyKey).HasColumnName("idempotency_key");
+            entity.Property(m => m.Timestamp).HasColumnName("timestamp");
+            entity.Property(m => m.CreatedAt).HasColumnName("created_at");
+            entity.Property(m => m.Data).HasColumnName("data");
+            entity.Property(m => m.Context).HasColumnName("context");
+            entity.Property(m => m.Attributes).HasColumnName("attributes");
+
+            // NULL keys never collide, so messages without a key are not constrained.
+            entity.HasIndex(m => new { m.TenantKey, m.IdempotencyKey }).IsUnique().HasDatabaseName("ux_webhook_messages_idempotency");
+            entity.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_webhook_messages_created_at");
+        });
+
+        modelBuilder.Entity<DeliveryRow>(entity =>
+        {
+            entity.ToTable(TableNames.Deliveries, schema);
+            entity.HasKey(d => d.Id);
+            entity.Property(d => d.Id).HasColumnName("id");
+            entity.Property(d => d.MessageId).HasColumnName("message_id");
+            entity.Property(d => d.SubscriptionId).HasColumnName("subscription_id");
+            entity.Property(d => d.TenantId).HasColumnName("tenant_id");
+            entity.Property(d => d.EventType).HasColumnName("event_type");
+            entity.Property(d => d.Trigger).HasColumnName("trigger");
+            entity.Property(d => d.Status).HasColumnName("status");
+            entity.Property(d => d.AttemptCount).HasColumnName("attempt_count");
+            entity.Property(d => d.DueAt).HasColumnName("due_at");
+            entity.Property(d => d.CreatedAt).HasColumnName("created_at");
+            entity.Property(d => d.LastAttemptAt).HasColumnName("last_attempt_at");
+            entity.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
+            entity.Property(d => d.CompletedAt).HasColumnName("completed_at");
+            entity.Property(d => d.LeaseId).HasColumnName("lease_id");
+            entity.Property(d => d.LeaseOwner).HasColumnName("lease_owner");
+            entity.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            entity.Property(d => d.AvailableAt).HasColumnName("available_at");
+
+            // The queue: due (or expired) work is a range scan of available_at; completed rows hold NULL.
+            entity.HasIndex(d => new { d.AvailableAt, d.Id }).HasDatabaseName("ix_webhook_deliveries_available_at");
+            entity.HasIndex(d => new { d.CreatedAt, d.Id }).HasDatabaseName("ix_webhook_deliveries_created_at");
+            entity.HasIndex(d => new { d.SubscriptionId, d.CreatedAt }).HasDatabaseName("ix_webhook_deliveries_subscription_id");
+            entity.HasIndex(d => d.MessageId).HasDatabaseName("ix_webhook_deliveries_message_id");
+            entity.HasIndex(d => new { d.Status, d.CompletedAt }).HasDatabaseName("ix_webhook_deliveries_retention");
+        });
+
+        modelBuilder.Entity<AttemptRow>(entity =>
+        {
+            entity.ToTable(TableNames.Attempts, schema);
+            entity.HasKey(a => a.Id);
+            entity.Property(a => a.Id).HasColumnName("id");
+            entity.Property(a => a.DeliveryId).HasColumnName("delivery_id");
+            entity.Property(a => a.MessageId).HasColumnName("message_id");
+            entity.Property(a => a.SubscriptionId).HasColumnName("subscription_id");
+            entity.Property(a => a.TenantId).HasColumnName("tenant_id");
+            entity.Property(a => a.EventType).HasColumnName("event_type");
+            entity.Property(a => a.AttemptNumber).HasColumnName("attempt_number");
+            entity.Property(a => a.Trigger).HasColumnName("trigger");
+            entity.Property(a => a.StartedAt).HasColumnName("started_at");
+            entity.Property(a => a.Duration).HasColumnName("duration");
+            entity.Property(a => a.Succeeded).HasColumnName("succeeded");
+            entity.Property(a => a.Request).HasColumnName("request");
+            entity.Property(a => a.Response).HasColumnName("response");
+            entity.Property(a => a.Error).HasColumnName("error");
+            entity.HasIndex(a => new { a.StartedAt, a.Id }).HasDatabaseName("ix_webhook_attempts_started_at");
+            entity.HasIndex(a => new { a.SubscriptionId, a.StartedAt }).HasDatabaseName("ix_webhook_attempts_subscription_id");
+            entity.HasIndex(a => a.DeliveryId).HasDatabaseName("ix_webhook_attempts_delivery_id");
+            entity.HasIndex(a => a.MessageId).HasDatabaseName("ix_webhook_attempts_message_id");
+        });
+
+        return modelBuilder;
+    }
+}

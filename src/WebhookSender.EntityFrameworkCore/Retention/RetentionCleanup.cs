@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>
+/// The hosted retention cleanup: every <see cref="EntityFrameworkStoreOptions.CleanupInterval"/> removes succeeded and
+/// failed deliveries completed longer ago than their retention, with their attempts (request and response bodies),
+/// then messages left without deliveries. Pending deliveries and their messages are never touched. Idle when no
+/// retention is set.
+/// </summary>
+internal sealed class RetentionCleanup(
+    IWebhookContextFactory contexts,
+    IOptions<EntityFrameworkStoreOptions> options,
+    TimeProvider timeProvider,
+    ILogger<RetentionCleanup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.SucceededRetention is null && settings.FailedRetention is null)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.RetentionFailed(logger, ex, settings.CleanupInterval);
+            }
+
+            try
+            {
+                await Task.Delay(settings.CleanupInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One cleanup pass; returns how many succeeded and failed deliveries and messages it removed.</summary>
+    public async Task<(int Succeeded, int Failed, int Messages)> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = timeProvider.GetUtcNow();
+        int succeeded = 0;
+        int failed = 0;
+        int messages = 0;
+        if (settings.SucceededRetention is { } keepSucceeded)
+        {
+            succeeded = await RemoveDeliveriesAsync(DeliveryStatus.Succeeded, RowMapping.Ticks(now - keepSucceeded), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.FailedRetention is { } keepFailed)
+        {
+            failed = await RemoveDeliveriesAsync(DeliveryStatus.Failed, RowMapping.Ticks(now - keepFailed), cancellationToken).ConfigureAwait(false);
+        }
+
+        // Messages go once no delivery refers to them and they are older than the shortest retention.
+        var shortest = new[] { settings.SucceededRetention, settings.FailedRetention }.Where(r => r is not null).Min()!.Value;
+        messages = await RemoveMessagesAsync(RowMapping.Ticks(now - shortest), cancellationToken).ConfigureAwait(false);
+        if (succeeded + failed + messages > 0)
+        {
+            Log.RetentionRemoved(logger, succeeded, failed, messages);
+        }
+
+        return (succeeded, failed, messages);
+    }
+
+    private async Task<int> RemoveDeliveriesAsync(DeliveryStatus status, long completedBefore, CancellationToken cancellationToken)
+    {
+        int batchSize = options.Value.CleanupBatchSize;
+        int removed = 0;
+        while (true)
+        {
+            await using var lease = await contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            int code = (int)status;
+            var ids = await context.Set<DeliveryRow>()
+                .Where(d => d.Status == code && d.CompletedAt < completedBefore)
+                .OrderBy(d => d.CompletedAt)
+                .Select(d => d.Id)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+
+            // Test attempts have no delivery; they go by their own start time and outcome.
+            bool succeeded = status == DeliveryStatus.Succeeded;
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (ids.Count > 0)
+            {
+                await context.Set<AttemptRow>().Where(a => a.DeliveryId != null && ids.Contains(a.DeliveryId))
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await context.Set<DeliveryRow>().Where(d => ids.Contains(d.Id) && d.Status == code)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await context.Set<AttemptRow>().Where(a => a.DeliveryId == null && a.Succeeded == succeeded && a.StartedAt < completedBefore)
+                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            removed += ids.Count;
+            if (ids.Count < batchSize)
+            {
+                return removed;
+            }
+        }
+    }
+
+    private async Task<int> RemoveMessagesAsync(long createdBefore, CancellationToken cancellationToken)
+    {
+        int batchSize = options.Value.CleanupBatchSize;
+        int removed = 0;
+        while (true)
+        {
+            await using var lease = await contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            var deliveries = context.Set<DeliveryRow>();
+            var ids = await context.Set<MessageRow>()
+                .Where(m => m.CreatedAt < createdBefore && !deliveries.Any(d => d.MessageId == m.Id))
+                .OrderBy(m => m.CreatedAt)
+                .Select(m => m.Id)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+            if (ids.Count == 0)
+            {
+                return removed;
+            }
+
+            // Re-checked in the delete: a redelivery may have added a delivery since the ids were read.
+            removed += await context.Set<MessageRow>()
+                .Where(m => ids.Contains(m.Id) && !deliveries.Any(d => d.MessageId == m.Id))
+                .ExecuteDeleteAsync(cancellationToken)
+                .ConfigureAwait(false);
+            if (ids.Count < batchSize)
+            {
+                return removed;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace WebhookSender.EntityFrameworkCore;
+
+/// <summary>
+/// <see cref="IWebhookStore"/> and <see cref="IDeliveryQueue"/> on the host's <see cref="DbContext"/>: a singleton that
+/// takes a fresh context for each operation (or, inside <c>PublishAsync(dbContext, …)</c>, the host's own context, into
+/// which it adds the message without saving). The partial files hold subscriptions, messages and deliveries, attempts,
+/// and the queue.
+/// </summary>
+internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeliveryQueue
+{
+    private const int MaxPageSize = 1000;
+
+    private readonly IWebhookContextFactory _contexts;
+    private readonly SubscriptionDocuments _documents;
+    private readonly WorkNotifications _notifications;
+    private readonly TimeProvider _timeProvider;
+    private readonly EntityFrameworkStoreOptions _options;
+    private LeaseQueries? _queries;
+
+    public EntityFrameworkWebhookStore(
+        IWebhookContextFactory contexts,
+        SubscriptionDocuments documents,
+        WorkNotifications notifications,
+        TimeProvider timeProvider,
+        IOptions<EntityFrameworkStoreOptions> options)
+    {
+        _contexts = contexts;
+        _documents = documents;
+        _notifications = notifications;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+    }
+
+    private static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);
+
+    /// <summary>The provider's statements, read from the first context's model (every context of the store shares it).</summary>
+    private LeaseQueries Queries(DbContext context) => _queries ??= LeaseQueries.For(context);
+
+    /// <summary>Creates a context for one operation and checks, once, that its model has the webhook tables.</summary>
+    private async ValueTask<ContextLease> OpenAsync(CancellationToken cancellationToken)
+    {
+        var lease = await _contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
+        if (_queries is null)
+        {
+            try
+            {
+                Queries(lease.Context);
+            }
+            catch
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return lease;
+    }
+
+    /// <summary>
+    /// Runs a database operation and turns the provider's failures (unreachable server, refused connection, missing
+    /// table) into a <see cref="WebhookStoreException"/> that says what the store was doing.
+    /// </summary>
+    private static async Task<T> GuardAsync<T>(string operation, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FindDbException(ex) is { } db && ex is not WebhookStoreException)
+        {
+            throw new WebhookStoreException(
+                $"The webhook store's database failed while {operation}; nothing of it was stored. The database said: {db.Message}",
+                ex);
+        }
+    }
+
+    private static async Task GuardAsync(string operation, Func<Task> action) =>
+        await GuardAsync<bool>(operation, async () =>
+        {
+            await action().ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+
+    private static DbException? FindDbException(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DbException db)
+            {
+                return db;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,149 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>A database with the host's tables and the webhook tables: a SQLite file, or a fresh PostgreSQL database.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "WEBHOOKSENDER_POSTGRES";
+
+    private readonly string? _sqlitePath;
+    private readonly string? _adminConnectionString;
+
+    private TestDatabase(string provider, string connectionString, string? sqlitePath, string? adminConnectionString, string? databaseName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _sqlitePath = sqlitePath;
+        _adminConnectionString = adminConnectionString;
+        DatabaseName = databaseName;
+    }
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The PostgreSQL database name.</summary>
+    public string? DatabaseName { get; }
+
+    public bool IsPostgres => Provider == "postgres";
+
+    /// <summary>The PostgreSQL server's connection string; fails loudly (never skips) when it is not configured.</summary>
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"The PostgreSQL tests need a server, and {PostgresVariable} is not set. Start one with " +
+                "`source .ci/postgres.sh && start_postgres` (it exports the variable), or run `bash .ci/run`, or set " +
+                $"{PostgresVariable} to a connection string of a server where the user may create databases.");
+
+    public static Task<TestDatabase> CreateAsync(string provider) => provider switch
+    {
+        "sqlite" => CreateSqliteAsync(),
+        "postgres" => CreatePostgresAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "sqlite or postgres"),
+    };
+
+    public static async Task<TestDatabase> CreateSqliteAsync()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"webhooksender-test-{Guid.NewGuid():N}.db");
+        var database = new TestDatabase("sqlite", $"Data Source={path}", path, null, null);
+        await database.CreateSchemaAsync();
+        return database;
+    }
+
+    public static async Task<TestDatabase> CreatePostgresAsync()
+    {
+        var server = new NpgsqlConnectionStringBuilder(PostgresServer);
+        string name = $"webhooks_test_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name };
+        var database = new TestDatabase("postgres", connection.ConnectionString, null, server.ConnectionString, name);
+        await database.CreateSchemaAsync();
+        return database;
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (IsPostgres)
+        {
+            options.UseNpgsql(ConnectionString);
+        }
+        else
+        {
+            options.UseSqlite(ConnectionString);
+        }
+    }
+
+    public TestDbContext NewContext()
+    {
+        var options = new DbContextOptionsBuilder<TestDbContext>();
+        Configure(options);
+        return new TestDbContext(options.Options);
+    }
+
+    /// <summary>Empties every table (between tests that share the database).</summary>
+    public async Task ClearAsync()
+    {
+        await using var context = NewContext();
+        foreach (string table in new[] { "webhook_attempts", "webhook_deliveries", "webhook_messages", "webhook_subscription_event_types", "webhook_subscriptions", "orders" })
+        {
+            string sql = "DELETE FROM " + table; // constant names
+            await context.Database.ExecuteSqlRawAsync(sql);
+        }
+    }
+
+    /// <summary>PostgreSQL: runs a statement as the server's admin (for outages: refusing and dropping connections).</summary>
+    public async Task AdminAsync(string sql)
+    {
+        await using var admin = new NpgsqlConnection(_adminConnectionString);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, admin);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        await using var context = NewContext();
+        await context.Database.EnsureCreatedAsync();
+        if (!IsPostgres)
+        {
+            // Several connections (dispatcher, publisher, test) share the file: WAL lets readers run beside the writer.
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sqlitePath is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (string file in new[] { _sqlitePath, _sqlitePath + "-wal", _sqlitePath + "-shm" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // Still open by a straggler; the temp folder is cleaned eventually.
+                }
+            }
+        }
+
+        if (_adminConnectionString is not null && DatabaseName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+        }
+    }
+}

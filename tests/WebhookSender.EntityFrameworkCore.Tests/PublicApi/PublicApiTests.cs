@@ -1,0 +1,20 @@
+using PublicApiGenerator;
+using Snapshooter.Xunit;
+
+namespace WebhookSender.EntityFrameworkCore.Tests.PublicApi;
+
+/// <summary>
+/// Renders the package's public API and compares it with the committed snapshot, so every API change shows up in
+/// review. After an intended change, delete the snapshot file and run the tests to write the new one.
+/// </summary>
+public class PublicApiTests
+{
+    private static readonly ApiGeneratorOptions Options = new()
+    {
+        IncludeAssemblyAttributes = false,
+        AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection", "Microsoft.EntityFrameworkCore"],
+    };
+
+    [Fact]
+    public void EntityFrameworkCore_package() => Snapshot.Match(typeof(EntityFrameworkStoreOptions).Assembly.GeneratePublicApi(Options));
+}
