@@ -116,6 +116,7 @@ public class RetryScheduleTests
 
         var first = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
         await WaitForAttemptsAsync(host, first.MessageId, 1);
+        await Eventually.WaitForAsync(() => host.Subscriptions.GetAsync(subscription.Id), s => s!.ConsecutiveFailures == 1, "the failure streak to be recorded");
         time.Advance(TimeSpan.FromHours(1));
         healthy = true;
         var second = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 2 }));
@@ -126,6 +127,7 @@ public class RetryScheduleTests
         healthy = false;
         var third = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 3 }));
         await WaitForAttemptsAsync(host, third.MessageId, 1);
+        await Eventually.WaitForAsync(() => host.Subscriptions.GetAsync(subscription.Id), s => s!.ConsecutiveFailures == 1, "the new failure streak to be recorded");
         time.Advance(TimeSpan.FromHours(3));
         var fourth = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 4 }));
         await WaitForAttemptsAsync(host, fourth.MessageId, 1);
