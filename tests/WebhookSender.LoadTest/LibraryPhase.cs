@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace WebhookSender.LoadTest;
+
+/// <summary>
+/// WebhookSender end to end: a host with the dispatcher at the given concurrency on the chosen store, M subscriptions on
+/// the receiver, N events published. Completions are observed through the library's own metric
+/// (<c>webhooks.delivery.attempts</c>), which also keeps the publish window.
+/// </summary>
+internal static class LibraryPhase
+{
+    public static async Task<PhaseResult> RunAsync(LoadOptions options, ReceiverClient receiver, string secret)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole();
+        var webhooks = builder.Services
+            .AddWebhooks(o =>
+            {
+                o.Destinations.AllowLoopback = true; // the receiver is on 127.0.0.1
+                o.PingOnCreate = false;
+                o.MaxConcurrency = options.Concurrency;
+            })
+            .AddEventType(Payload.EventType, "A load test event");
+        await using var store = await StoreSetup.ConfigureAsync(webhooks, options);
+
+        using var host = builder.Build();
+        using var attempts = new AttemptCounter();
+        await host.StartAsync();
+        var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptions>();
+        for (int i = 0; i < options.Subscriptions; i++)
+        {
+            await subscriptions.CreateAsync(new WebhookSubscriptionRequest
+            {
+                Url = new Uri(receiver.BaseAddress, $"hooks/{i}"),
+                Secret = secret,
+                EventTypes = [Payload.EventType],
+            });
+        }
+
+        var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
+        string padding = Payload.PaddingFor(options.PayloadBytes);
+
+        await PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions);
+        await receiver.ResetAsync();
+
+        GC.Collect();
+        long failedBefore = attempts.Failed;
+        var start = Measurement.Take();
+        await PublishAsync(publisher, attempts, options, padding, options.Events);
+        var end = Measurement.Take();
+        var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
+        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore));
+        await host.StopAsync();
+        return result;
+    }
+
+    /// <summary>Publishes <paramref name="events"/> events, keeping at most the window of deliveries unanswered, and waits for all.</summary>
+    private static async Task PublishAsync(IWebhookPublisher publisher, AttemptCounter attempts, LoadOptions options, string padding, int events)
+    {
+        long target = attempts.Succeeded + (long)events * options.Subscriptions;
+        var done = attempts.WaitForAsync(target);
+        using var window = new SemaphoreSlim(Math.Min(options.EffectiveWindow, int.MaxValue / 2));
+        attempts.Window = window;
+        for (int e = 0; e < events; e++)
+        {
+            for (int s = 0; s < options.Subscriptions; s++)
+            {
+                await window.WaitAsync();
+            }
+
+            await publisher.PublishAsync(new WebhookEvent(Payload.EventType, new LoadData(Stopwatch.GetTimestamp(), e, padding)));
+        }
+
+        await done.WaitAsync(TimeSpan.FromMinutes(10));
+        attempts.Window = null;
+    }
+
+    /// <summary>Listens to <c>webhooks.delivery.attempts</c>: counts outcomes, frees window slots, wakes the waiter.</summary>
+    private sealed class AttemptCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _succeeded;
+        private long _failed;
+        private long _target = long.MaxValue;
+        private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public AttemptCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "WebhookSender" && instrument.Name == "webhooks.delivery.attempts")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>(OnAttempt);
+            _listener.Start();
+        }
+
+        public SemaphoreSlim? Window { get; set; }
+
+        public long Succeeded => Interlocked.Read(ref _succeeded);
+
+        public long Failed => Interlocked.Read(ref _failed);
+
+        public Task WaitForAsync(long target)
+        {
+            _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _target, target);
+            if (Succeeded >= target)
+            {
+                _reached.TrySetResult();
+            }
+
+            return _reached.Task;
+        }
+
+        private void OnAttempt(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "webhooks.outcome" && !Equals(tag.Value, "success"))
+                {
+                    // A failed attempt is retried later; its slot stays taken until it succeeds.
+                    Interlocked.Increment(ref _failed);
+                    return;
+                }
+            }
+
+            Window?.Release();
+            if (Interlocked.Increment(ref _succeeded) >= Volatile.Read(ref _target))
+            {
+                _reached.TrySetResult();
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

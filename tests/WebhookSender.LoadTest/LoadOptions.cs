@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace WebhookSender.LoadTest;
+
+/// <summary>The load tool's settings, given as <c>name=value</c> arguments.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>Events published per measured phase.</summary>
+    public int Events { get; init; } = 2_000;
+
+    /// <summary>Subscriptions each event fans out to (all on the receiver, one path each).</summary>
+    public int Subscriptions { get; init; } = 10;
+
+    /// <summary>Dispatcher concurrency (<see cref="WebhookOptions.MaxConcurrency"/>); the baseline runs as many workers.</summary>
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>The size of each request body in bytes (the JSON envelope).</summary>
+    public int PayloadBytes { get; init; } = 1024;
+
+    /// <summary>Deliveries published but not yet answered, at most; 0 publishes everything at once (a backlog).</summary>
+    public int Window { get; init; }
+
+    /// <summary>Deliveries sent before measuring, so that the JIT and the connection pool are warm.</summary>
+    public int WarmupDeliveries { get; init; } = 4_000;
+
+    /// <summary>How often each phase runs; the summary reports the median.</summary>
+    public int Runs { get; init; } = 3;
+
+    /// <summary>inmemory, sqlite or postgres.</summary>
+    public string Store { get; init; } = StoreKind.InMemory;
+
+    /// <summary>baseline, library or both (in that order within each run).</summary>
+    public string Phases { get; init; } = "both";
+
+    /// <summary>Where the CSV goes (appended); one row per phase and run.</summary>
+    public string Csv { get; init; } = "loadtest-results.csv";
+
+    /// <summary>The receiver's dll.</summary>
+    public string Receiver { get; init; } = DefaultReceiverPath();
+
+    /// <summary>PostgreSQL connection string (postgres store); defaults to WEBHOOKSENDER_POSTGRES.</summary>
+    public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("WEBHOOKSENDER_POSTGRES");
+
+    /// <summary>A free-form label written to the CSV (for example the commit).</summary>
+    public string Label { get; init; } = "";
+
+    public int TotalDeliveries => Events * Subscriptions;
+
+    /// <summary>The window actually used: by default twice the concurrency, and never less than one event's fan-out.</summary>
+    public int EffectiveWindow => Window > 0 ? Math.Max(Window, Subscriptions) : int.MaxValue;
+
+    public static LoadOptions Parse(IEnumerable<string> args)
+    {
+        var options = new LoadOptions { Window = 0 };
+        bool windowGiven = false;
+        foreach (string arg in args)
+        {
+            int eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new ArgumentException($"Arguments are name=value; '{arg}' is not. {Usage}");
+            }
+
+            string name = arg[..eq].TrimStart('-').ToLowerInvariant(), value = arg[(eq + 1)..];
+            options = name switch
+            {
+                "events" => options with { Events = Int(value) },
+                "subscriptions" => options with { Subscriptions = Int(value) },
+                "concurrency" => options with { Concurrency = Int(value) },
+                "payload" => options with { PayloadBytes = Int(value) },
+                "window" => options with { Window = Int(value) },
+                "warmup" => options with { WarmupDeliveries = Int(value) },
+                "runs" => options with { Runs = Int(value) },
+                "store" => options with { Store = StoreKind.Parse(value) },
+                "phases" => options with { Phases = value is "baseline" or "library" or "both" ? value : throw new ArgumentException($"phases is baseline, library or both, not '{value}'.") },
+                "csv" => options with { Csv = value },
+                "receiver" => options with { Receiver = value },
+                "postgres" => options with { Postgres = value },
+                "label" => options with { Label = value },
+                _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
+            };
+            windowGiven |= name == "window";
+        }
+
+        return windowGiven ? options : options with { Window = 2 * options.Concurrency };
+    }
+
+    public IEnumerable<string> ToArgs() =>
+    [
+        $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
+        $"window={Window}", $"warmup={WarmupDeliveries}", $"store={Store}", $"receiver={Receiver}", $"postgres={Postgres}",
+    ];
+
+    public const string Usage =
+        "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) warmup=4000 runs=3 " +
+        "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH";
+
+    private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static string DefaultReceiverPath() =>
+        typeof(LoadOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "ReceiverPath")?.Value ?? "";
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using WebhookSender.LoadTest;
+
+// The WebhookSender load tool. Starts the receiver (a separate Kestrel process on 127.0.0.1), then for each run starts
+// one sender process per phase: the raw-HttpClient baseline and the library, against the same receiver. Prints a
+// summary (medians and library/baseline ratios) and appends one CSV row per phase and run. See docs/benchmarks.md.
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- events=2000 subscriptions=10 concurrency=64
+if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. var rest])
+{
+    // A child: one measured phase, reported as one JSON line.
+    var options = LoadOptions.Parse(rest);
+    using var receiver = new ReceiverClient(new Uri(url));
+    var result = phase == "baseline"
+        ? await BaselinePhase.RunAsync(options, receiver, secret)
+        : await LibraryPhase.RunAsync(options, receiver, secret);
+    Console.WriteLine(Orchestrator.ResultPrefix + JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+    return 0;
+}
+
+try
+{
+    return await Orchestrator.RunAsync(LoadOptions.Parse(args));
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
