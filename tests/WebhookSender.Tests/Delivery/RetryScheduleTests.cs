@@ -93,9 +93,8 @@ public class RetryScheduleTests
 
         var delivery = await WaitForAttemptsAsync(host, published.MessageId, 1);
         Assert.Equal(DeliveryStatus.Failed, delivery.Status);
-        var stored = await host.Subscriptions.GetAsync(subscription.Id);
-        Assert.False(stored!.IsActive);
-        Assert.Contains("410", stored.DisabledReason);
+        var stored = await Eventually.WaitForAsync(() => host.Subscriptions.GetAsync(subscription.Id), s => s is { IsActive: false }, "the subscription to be disabled");
+        Assert.Contains("410", stored!.DisabledReason);
         var disabled = await Eventually.WaitForAsync(() => Task.FromResult(host.Notifications.Disabled.ToList()), n => n.Count == 1, "the disabled notification");
         Assert.Equal(subscription.Id, disabled[0].Subscription.Id);
         Assert.Equal("whsec_********", disabled[0].Subscription.Secrets[0].Value);
