@@ -37,14 +37,13 @@ internal sealed class WorkNotifications(
         }
     }
 
-    /// <summary>
-    /// Within a store write's transaction: adds the PostgreSQL announcement, delivered to listeners only if the
-    /// transaction commits.
-    /// </summary>
-    public Task AnnounceInTransactionAsync(DbContext context, StoreProvider provider, CancellationToken cancellationToken) =>
+    /// <summary>After a store write committed: announces it to other instances (PostgreSQL) on the writer's connection.</summary>
+    public Task AnnounceAsync(DbContext context, StoreProvider provider, CancellationToken cancellationToken) =>
         UsesNotifications(provider)
             ? LeaseQueries.NotifyAsync(context, options.Value.NotificationChannel, cancellationToken)
             : Task.CompletedTask;
+
+    public void ReportAnnounceFailure(Exception exception) => Log.NotifyFailed(logger, exception);
 
     /// <summary>
     /// After the host committed outbox work: wakes this process at once and announces it to other instances in the

@@ -136,7 +136,10 @@ internal sealed partial class EntityFrameworkWebhookStore
         });
     }
 
-    /// <summary>Stores a message and its deliveries in one transaction that also announces the work (PostgreSQL).</summary>
+    /// <summary>
+    /// Stores a message and its deliveries in one SaveChanges (one transaction, one round trip for the inserts). Unique
+    /// keys catch repeated ids and idempotency keys, so the common case pays no checks up front.
+    /// </summary>
     private async Task<WebhookMessage> SaveMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -146,29 +149,29 @@ internal sealed partial class EntityFrameworkWebhookStore
             return existing;
         }
 
-        if (await context.Set<MessageRow>().AnyAsync(m => m.Id == message.Id, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException($"A message with the id '{message.Id}' already exists; nothing was stored.");
-        }
-
-        await CheckNewDeliveriesAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
         context.Add(RowMapping.ToRow(message));
         context.AddRange(deliveries.Select(RowMapping.ToRow));
         try
         {
             await SaveAndAnnounceAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateException) when (message.IdempotencyKey is not null)
+        catch (DbUpdateException)
         {
-            // A concurrent publish with the same key won the unique index: return its message, as if it had been first.
+            // Nothing was stored. Say why: a concurrent publish with the same key (return its message, as if it had been
+            // first), or an id that is taken.
             await using var again = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var winner = await FindByIdempotencyKeyAsync(again.Context, message, cancellationToken).ConfigureAwait(false);
-            if (winner is null)
+            if (await FindByIdempotencyKeyAsync(again.Context, message, cancellationToken).ConfigureAwait(false) is { } winner)
             {
-                throw;
+                return winner;
             }
 
-            return winner;
+            if (await again.Context.Set<MessageRow>().AnyAsync(m => m.Id == message.Id, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"A message with the id '{message.Id}' already exists; nothing was stored.");
+            }
+
+            await CheckNewDeliveriesAsync(again.Context, deliveries, cancellationToken).ConfigureAwait(false);
+            throw;
         }
 
         return message;
@@ -233,26 +236,27 @@ internal sealed partial class EntityFrameworkWebhookStore
         return await OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Saves, announcing new due work in the same transaction on PostgreSQL, then wakes this process.</summary>
+    /// <summary>
+    /// Saves, then wakes this process and, on PostgreSQL, announces the work to the other instances. The announcement
+    /// follows the commit on the same connection: listeners never wake before the rows are visible.
+    /// </summary>
     private async Task SaveAndAnnounceAsync(DbContext context, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        bool queued = deliveries.Any(d => !d.IsCompleted);
-        var provider = Queries(context).Provider;
-        if (!queued || provider != StoreProvider.PostgreSql || !_options.UseNotifications)
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (!deliveries.Any(d => !d.IsCompleted))
         {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await _notifications.AnnounceInTransactionAsync(context, provider, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        if (queued)
+        _notifications.Local.Set();
+        try
         {
-            _notifications.Local.Set();
+            await _notifications.AnnounceAsync(context, Queries(context).Provider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FindDbException(ex) is not null)
+        {
+            // Stored all the same: the other instances find the work at their next poll.
+            _notifications.ReportAnnounceFailure(ex);
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
         catch (Exception ex) when (FindDbException(ex) is { } db && ex is not WebhookStoreException)
         {
             throw new WebhookStoreException(
-                $"The webhook store's database failed while {operation}; nothing of it was stored. The database said: {db.Message}",
+                $"The webhook store's database failed while {operation}: {db.Message} Nothing was changed by this call; try again once the database is reachable.",
                 ex);
         }
     }

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
+using WebhookSender.Testing;
+using Xunit.Abstractions;
+
+namespace WebhookSender.EntityFrameworkCore.Tests.Resilience;
+
+/// <summary>A dispatcher process killed with SIGKILL mid-delivery loses nothing: its leases lapse and another instance finishes.</summary>
+public sealed class CrashTests(ITestOutputHelper output)
+{
+    private const int Events = 20;
+
+    [Fact]
+    public async Task A_dispatcher_killed_mid_delivery_loses_nothing()
+    {
+        await using var database = await TestDatabase.CreatePostgresAsync();
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        bool hang = true;
+        receiver.Respond("/hooks", _ => Volatile.Read(ref hang) ? ReceiverResponse.Hang(Timeout.InfiniteTimeSpan) : ReceiverResponse.Ok());
+
+        // This process only publishes (its dispatcher is not started) until the worker is dead.
+        await using var app = await EfTestHost.StartAsync(
+            database,
+            configure: o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromSeconds(1);
+                o.LeaseDuration = TimeSpan.FromSeconds(2);
+            },
+            output: output,
+            start: false);
+        await app.SubscribeAsync(receiver.UrlFor("/hooks"));
+        var published = new List<string>();
+        for (int i = 0; i < Events; i++)
+        {
+            published.Add((await app.Publisher.PublishAsync(new WebhookEvent("order.created", new { i }))).MessageId);
+        }
+
+        // The worker leases for 4 s and gives an attempt 2 s: it is killed while every attempt hangs.
+        using (var worker = StartWorker(database, attemptTimeoutMs: 2000, leaseMs: 4000))
+        {
+            try
+            {
+                await receiver.WaitForAsync(all => all.Count >= Events, TimeSpan.FromSeconds(30));
+                worker.Kill(entireProcessTree: true);
+                await worker.WaitForExitAsync();
+            }
+            finally
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        var afterKill = await app.AllDeliveriesAsync();
+        output.WriteLine($"After SIGKILL: {afterKill.Count(d => d.Status == DeliveryStatus.Dispatched)} deliveries held by the dead worker, {afterKill.Count(d => d.IsCompleted)} completed.");
+        Assert.All(afterKill, d => Assert.Equal(DeliveryStatus.Dispatched, d.Status));
+
+        // A new instance takes over once the dead worker's leases lapse.
+        Volatile.Write(ref hang, false);
+        var clock = Stopwatch.StartNew();
+        await app.StartAsync();
+        var delivered = await Eventually.WaitForAsync(
+            () => app.AllDeliveriesAsync(),
+            all => all.Count == Events && all.All(d => d.Status == DeliveryStatus.Succeeded),
+            "every delivery to succeed after the restart",
+            TimeSpan.FromSeconds(30));
+        output.WriteLine($"Recovered all {Events} deliveries {clock.Elapsed.TotalSeconds:0.0} s after the restart.");
+
+        Assert.Empty(published.Except(receiver.Received.Where(r => r.AttemptNumberForPath > Events).Select(r => r.WebhookId!)));
+        Assert.All(delivered, d => Assert.Equal(1, d.AttemptCount));
+    }
+
+    private Process StartWorker(TestDatabase database, int attemptTimeoutMs, int leaseMs)
+    {
+        // tests/WebhookSender.EntityFrameworkCore.Tests/bin/<Configuration>/net10.0/ → the worker's matching folder.
+        string here = AppContext.BaseDirectory;
+        string workerDirectory = here.Replace(
+            $"{Path.DirectorySeparatorChar}WebhookSender.EntityFrameworkCore.Tests{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}",
+            $"{Path.DirectorySeparatorChar}WebhookSender.EntityFrameworkCore.Tests.Worker{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}",
+            StringComparison.Ordinal);
+        string workerDll = Path.Combine(workerDirectory, "WebhookSender.EntityFrameworkCore.Tests.Worker.dll");
+        Assert.True(File.Exists(workerDll), $"The worker was not built at {workerDll}; build the solution first.");
+
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { workerDll, database.Provider, database.ConnectionString, attemptTimeoutMs.ToString(), leaseMs.ToString() })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.WriteLine("worker: " + e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
