@@ -14,7 +14,7 @@ internal sealed class WorkNotifications(
     IWebhookContextFactory contexts,
     IOptions<EntityFrameworkStoreOptions> options,
     TimeProvider timeProvider,
-    ILogger<WorkNotifications> logger) : IAsyncDisposable
+    ILogger<WorkNotifications> logger) : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -129,6 +129,9 @@ internal sealed class WorkNotifications(
             }
         }
     }
+
+    /// <summary>For containers disposed synchronously: stops the listener without waiting for it.</summary>
+    public void Dispose() => _stopping.Cancel();
 
     public async ValueTask DisposeAsync()
     {

@@ -15,6 +15,14 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 }
 
+/// <summary>Disposes a store built by <see cref="ContractStores"/>.</summary>
+internal sealed class ContractStoresHandle(StoreUnderTest store) : IAsyncDisposable
+{
+    public IWebhookStore Store => store.Store;
+
+    public ValueTask DisposeAsync() => store.DisposeAsync();
+}
+
 /// <summary>Builds the EF Core store on a database, the way the host's DI would.</summary>
 internal static class ContractStores
 {

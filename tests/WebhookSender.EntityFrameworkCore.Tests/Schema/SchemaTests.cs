@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
+using static WebhookSender.StoreContract.ContractData;
+
+namespace WebhookSender.EntityFrameworkCore.Tests.Schema;
+
+/// <summary>The tables a host's migration gets, and the indexes that keep leasing and matching off full scans.</summary>
+public sealed class SchemaTests
+{
+    [Fact]
+    public async Task Tables_are_prefixed_and_the_queue_and_matching_are_indexed()
+    {
+        await using var database = await TestDatabase.CreateSqliteAsync();
+        await using var context = database.NewContext();
+        var tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()).Where(t => t != "orders").Order().ToList();
+
+        Assert.Equal(["webhook_attempts", "webhook_deliveries", "webhook_messages", "webhook_subscription_event_types", "webhook_subscriptions"], tables);
+        Assert.Contains(Indexes(context, typeof(DeliveryRow)), columns => columns == "available_at,id");
+        Assert.Contains(Indexes(context, typeof(SubscriptionEventTypeRow)), columns => columns == "tenant_id,event_type,subscription_id");
+
+        // The migration a host generates creates them.
+        string script = context.Database.GenerateCreateScript();
+        Assert.Contains("CREATE INDEX \"ix_webhook_deliveries_available_at\"", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE UNIQUE INDEX \"ux_webhook_messages_idempotency\"", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Matching_one_event_among_10000_subscriptions_uses_the_index(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var context = database.NewContext())
+        {
+            var documents = new SubscriptionDocuments();
+            for (int i = 0; i < 10_000; i++)
+            {
+                var subscription = Subscription($"sub_{i:D5}", "t1", [$"type.{i}"]);
+                context.Add(documents.ToRow(subscription));
+                context.AddRange(RowMapping.EventTypeRows(subscription));
+            }
+
+            await context.SaveChangesAsync();
+            if (database.IsPostgres)
+            {
+                await context.Database.ExecuteSqlRawAsync("ANALYZE");
+            }
+        }
+
+        var store = ContractStoresFor(database);
+        await using var owner = store;
+        var found = await store.Store.FindSubscriptionsAsync("type.4242", "t1", CancellationToken.None);
+        Assert.Equal(["sub_04242"], found.Select(s => s.Id));
+
+        // The plan of the matching query: an index search, never a scan of every subscription.
+        await using var check = database.NewContext();
+        string key = "t1";
+        string type = "type.4242";
+        var matching = check.Set<SubscriptionEventTypeRow>().Where(e => e.TenantKey == key && (e.EventType == type || e.EventType == "*")).Select(e => e.SubscriptionId);
+        string sql = check.Set<SubscriptionRow>().Where(s => matching.Contains(s.Id) && s.IsActive).OrderBy(s => s.Id).ToQueryString();
+        string plan = await ExplainAsync(check, database, sql);
+        Assert.Contains("ix_webhook_subscription_event_types_match", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain(database.IsPostgres ? "Seq Scan on webhook_subscriptions" : "SCAN webhook_subscriptions", plan, StringComparison.Ordinal);
+    }
+
+    private static Contract.ContractStoresHandle ContractStoresFor(TestDatabase database) => new(Contract.ContractStores.Build(database, TimeProvider.System, ownsDatabase: false));
+
+    private static async Task<string> ExplainAsync(DbContext context, TestDatabase database, string sql)
+    {
+        // ToQueryString declares the parameters first; keep them for PostgreSQL (as literals) and SQLite (.param lines are not SQL).
+        var lines = sql.Split('\n');
+        var parameters = lines.TakeWhile(l => !l.StartsWith("SELECT", StringComparison.Ordinal)).ToList();
+        string query = string.Join('\n', lines.Skip(parameters.Count));
+        foreach (var parameter in parameters.Where(p => p.Contains('=', StringComparison.Ordinal)))
+        {
+            // "-- @key='t1'" (SQLite) or "-- @key='t1' (DbType = String)" (PostgreSQL)
+            var text = parameter.TrimStart('-', ' ');
+            string name = text[..text.IndexOf('=', StringComparison.Ordinal)].Trim();
+            string value = text[(text.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(" (", 2)[0].Trim();
+            query = query.Replace(name, value, StringComparison.Ordinal);
+        }
+
+        await using var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = (database.IsPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query;
+        await using var reader = await command.ExecuteReaderAsync();
+        var plan = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? string.Empty);
+        }
+
+        return string.Join('\n', plan);
+    }
+
+    private static IEnumerable<string> Indexes(DbContext context, Type entity)
+    {
+        var type = context.Model.FindEntityType(entity)!;
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        return type.GetIndexes().Select(i => string.Join(',', i.Properties.Select(p => p.GetColumnName(table))));
+    }
+}
