@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -142,25 +143,46 @@ internal sealed class WebhookHttpSender(
 
     private static async Task<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        // Read at most limit + 1 bytes: enough to know the body is too large without buffering the rest.
+        // Most receivers answer with an empty body: nothing to read, nothing to allocate.
+        if (content.Headers.ContentLength == 0)
+        {
+            return (string.Empty, false);
+        }
+
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            byte[] buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
-            using var kept = new MemoryStream();
-            while (kept.Length <= limit)
+            // Read at most limit + 1 bytes: enough to know the body is too large without buffering the rest. The buffer
+            // is pooled (a fresh one per attempt was most of the dispatcher's allocations) and grows only for long bodies.
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 4 * 1024));
+            int kept = 0;
+            try
             {
-                int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit + 1 - kept.Length)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                while (kept <= limit)
                 {
-                    break;
+                    if (kept == buffer.Length)
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1L, buffer.Length * 2L));
+                        buffer.AsSpan(0, kept).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    int read = await stream.ReadAsync(buffer.AsMemory(kept, Math.Min(buffer.Length, limit + 1) - kept), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    kept += read;
                 }
 
-                kept.Write(buffer, 0, read);
+                return (Encoding.UTF8.GetString(buffer, 0, Math.Min(kept, limit)), kept > limit);
             }
-
-            bool truncated = kept.Length > limit;
-            return (Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)Math.Min(kept.Length, limit)), truncated);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
