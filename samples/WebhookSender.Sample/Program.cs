@@ -6,6 +6,12 @@ using Microsoft.Extensions.Logging;
 using WebhookSender;
 using WebhookSender.Sample;
 
+// --durable <sqlite-file>: the same app on the EF Core store; stop it mid-way and start it again (see DurableSample.cs).
+if (DurableSample.TryParse(args, out var durableFile, out var stopAfter))
+{
+    return await DurableSample.RunAsync(durableFile, stopAfter);
+}
+
 // 1. Someone else's receiver (normally another company's server): verifies every signature.
 await using var receiver = await SampleReceiver.StartAsync();
 
