@@ -55,7 +55,7 @@ internal sealed class WebhookHttpSender(
 
         AddAuthentication(request, subscription.Authentication);
         var redacted = RedactedHeaders(subscription, settings);
-        var requestRecord = DescribeRequest(request, payload.Body, settings.MaxLoggedRequestBodyBytes, redacted);
+        var requestRecord = DescribeRequest(request, payload.LoggedBody(settings.MaxLoggedRequestBodyBytes), redacted);
 
         // The resilience handler bounds the exchange up to the response headers; this token also bounds reading the body.
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, timeProvider);
@@ -215,16 +215,12 @@ internal sealed class WebhookHttpSender(
         return redacted;
     }
 
-    private static AttemptRequest DescribeRequest(HttpRequestMessage request, byte[] body, int maxLoggedBytes, HashSet<string> redacted)
-    {
-        int kept = Math.Min(body.Length, maxLoggedBytes);
-        return new AttemptRequest(
-            request.Method.Method,
-            request.RequestUri!.ToString(),
-            DescribeHeaders(request.Headers, request.Content?.Headers, redacted),
-            Encoding.UTF8.GetString(body, 0, kept),
-            kept < body.Length);
-    }
+    private static AttemptRequest DescribeRequest(HttpRequestMessage request, (string Text, bool Truncated) body, HashSet<string> redacted) => new(
+        request.Method.Method,
+        request.RequestUri!.ToString(),
+        DescribeHeaders(request.Headers, request.Content?.Headers, redacted),
+        body.Text,
+        body.Truncated);
 
     private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
     {
