@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace WebhookSender;
@@ -12,8 +13,11 @@ namespace WebhookSender;
 internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry serializers)
 {
     private const int MaxEntries = 4096;
-    private readonly ConcurrentDictionary<string, WebhookMessage> _messages = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string MessageId, string Format), SerializedPayload> _envelopes = new();
+    private readonly BoundedCache<string, WebhookMessage> _messages = new(StringComparer.Ordinal);
+
+    // Lazy: the deliveries of one message are leased together and sent at the same moment, so without it each of them
+    // would miss the cache and serialize the same envelope.
+    private readonly BoundedCache<(string MessageId, string Format), Lazy<SerializedPayload>> _envelopes = new();
 
     /// <summary>Gets a message from the cache or the store; <see langword="null"/> when it is no longer stored.</summary>
     public async ValueTask<WebhookMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
@@ -24,12 +28,7 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
         }
 
         var message = await store.GetMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
-        if (message is not null)
-        {
-            Remember(_messages, messageId, message);
-        }
-
-        return message;
+        return message is null ? null : _messages.GetOrAdd(messageId, message);
     }
 
     public SerializedPayload Build(WebhookMessage message, WebhookSubscription subscription)
@@ -46,11 +45,11 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
                 var key = (message.Id, subscription.Format);
                 if (!_envelopes.TryGetValue(key, out var payload))
                 {
-                    payload = Serialize(EnvelopeBuilder.Build(message), subscription.Format);
-                    Remember(_envelopes, key, payload);
+                    string format = subscription.Format;
+                    payload = _envelopes.GetOrAdd(key, new Lazy<SerializedPayload>(() => Serialize(EnvelopeBuilder.Build(message), format)));
                 }
 
-                return payload;
+                return payload.Value;
         }
     }
 
@@ -81,15 +80,36 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
         return new SerializedPayload(buffer.WrittenSpan.ToArray(), serializer.MediaType);
     }
 
-    // Bounded: deliveries of one message are sent close together, so starting over when full costs little.
-    private static void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value)
+    /// <summary>
+    /// A bounded concurrent cache. Deliveries of one message are sent close together, so starting over when full costs
+    /// little. It keeps its own count: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the
+    /// dictionary, which made each cache miss wait for the other dispatcher tasks.
+    /// </summary>
+    private sealed class BoundedCache<TKey, TValue>(IEqualityComparer<TKey>? comparer = null)
         where TKey : notnull
+        where TValue : class
     {
-        if (cache.Count >= MaxEntries)
-        {
-            cache.Clear();
-        }
+        private readonly ConcurrentDictionary<TKey, TValue> _items = new(comparer);
+        private int _count;
 
-        cache[key] = value;
+        public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => _items.TryGetValue(key, out value);
+
+        /// <summary>Adds <paramref name="value"/> unless another thread added one first; returns the one stored.</summary>
+        public TValue GetOrAdd(TKey key, TValue value)
+        {
+            if (Volatile.Read(ref _count) >= MaxEntries)
+            {
+                _items.Clear();
+                Volatile.Write(ref _count, 0);
+            }
+
+            var stored = _items.GetOrAdd(key, value);
+            if (ReferenceEquals(stored, value))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return stored;
+        }
     }
 }
