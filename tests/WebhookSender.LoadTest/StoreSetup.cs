@@ -1,4 +1,7 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace WebhookSender.LoadTest;
 
@@ -18,24 +21,94 @@ internal static class StoreKind
     };
 }
 
-/// <summary>Registers the chosen store on the builder; the returned object cleans up after the run (a database file, a schema).</summary>
+/// <summary>A host's context with nothing but the webhook tables.</summary>
+internal sealed class LoadTestDbContext(DbContextOptions<LoadTestDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddWebhookSender();
+}
+
+/// <summary>
+/// Registers the chosen store on the builder. The EF Core stores get a database of their own for the run (a temporary
+/// SQLite file, or a new PostgreSQL database on the server of <c>postgres=</c> / WEBHOOKSENDER_POSTGRES), created with
+/// <c>EnsureCreated</c> and removed when the returned object is disposed.
+/// </summary>
 internal static class StoreSetup
 {
-    public static Task<IAsyncDisposable> ConfigureAsync(IWebhooksBuilder webhooks, LoadOptions options)
+    public static async Task<IAsyncDisposable> ConfigureAsync(IWebhooksBuilder webhooks, LoadOptions options)
     {
         switch (options.Store)
         {
             case StoreKind.InMemory:
                 // Room for a whole run published at once (window=0); the other limits keep their defaults.
                 webhooks.AddInMemoryStore(o => o.MaxPendingDeliveries = Math.Max(100_000, options.TotalDeliveries + options.WarmupDeliveries));
-                return Task.FromResult<IAsyncDisposable>(NothingToClean.Instance);
+                return NothingToClean.Instance;
+
+            case StoreKind.Sqlite:
+            {
+                string path = Path.Combine(Path.GetTempPath(), $"webhooksender-load-{Guid.NewGuid():N}.db");
+                void Configure(DbContextOptionsBuilder o) => o.UseSqlite($"Data Source={path}");
+                await CreateSchemaAsync(Configure, "PRAGMA journal_mode=WAL;"); // readers beside the writer, as a host would set it
+                webhooks.Services.AddDbContext<LoadTestDbContext>(Configure);
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                return new Cleanup(() =>
+                {
+                    SqliteConnection.ClearAllPools();
+                    foreach (string file in new[] { path, path + "-wal", path + "-shm" })
+                    {
+                        File.Delete(file);
+                    }
+
+                    return Task.CompletedTask;
+                });
+            }
+
+            case StoreKind.Postgres:
+            {
+                string server = options.Postgres is { Length: > 0 } value
+                    ? value
+                    : throw new ArgumentException("store=postgres needs a server: pass postgres=CONNECTION or set WEBHOOKSENDER_POSTGRES (`source .ci/postgres.sh && start_postgres`).");
+                string name = $"webhooks_load_{Guid.NewGuid():N}";
+                await AdminAsync(server, $"CREATE DATABASE \"{name}\"");
+                string connection = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = Math.Max(100, options.Concurrency * 2) }.ConnectionString;
+                void Configure(DbContextOptionsBuilder o) => o.UseNpgsql(connection);
+                await CreateSchemaAsync(Configure, null);
+                webhooks.Services.AddDbContext<LoadTestDbContext>(Configure);
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                return new Cleanup(async () =>
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    await AdminAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                });
+            }
+
             default:
-                // The Entity Framework Core store (WebhookSender.EntityFrameworkCore) is not in the solution yet; once
-                // AddEntityFrameworkStore<TContext>() lands, register it here on SQLite (a temporary file) or PostgreSQL.
-                throw new NotSupportedException(
-                    $"The {options.Store} store is not available yet: the load tool runs on the in-memory store until WebhookSender.EntityFrameworkCore " +
-                    "(AddEntityFrameworkStore<TContext>()) is part of the solution.");
+                throw new ArgumentException($"Unknown store '{options.Store}'.");
         }
+    }
+
+    private static async Task CreateSchemaAsync(Action<DbContextOptionsBuilder> configure, string? sql)
+    {
+        var builder = new DbContextOptionsBuilder<LoadTestDbContext>();
+        configure(builder);
+        await using var context = new LoadTestDbContext(builder.Options);
+        await context.Database.EnsureCreatedAsync();
+        if (sql is not null)
+        {
+            await context.Database.ExecuteSqlRawAsync(sql);
+        }
+    }
+
+    private static async Task AdminAsync(string server, string sql)
+    {
+        await using var admin = new NpgsqlConnection(server);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, admin);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await cleanup();
     }
 
     private sealed class NothingToClean : IAsyncDisposable
