@@ -18,6 +18,12 @@ start_postgres() {
   if [ -f "$PG_ROOT/data/postmaster.pid" ]; then
     "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m immediate stop >/dev/null 2>&1 || true
   fi
+  # A server left from another run (or another program) may hold the port: take the next free one.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do
+    echo "Port $PG_PORT is in use; trying $((PG_PORT + 1))."
+    PG_PORT=$((PG_PORT + 1))
+  done
+
   rm -rf "$PG_ROOT"
   mkdir -p "$PG_ROOT/socket"
   chown -R postgres "$PG_ROOT" 2>/dev/null || true
