@@ -12,13 +12,22 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var context = lease.Context;
-            if (await context.Set<AttemptRow>().AnyAsync(a => a.Id == row.Id, cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException($"An attempt with the id '{attempt.Id}' is already in the log.");
-            }
-
             context.Add(row);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // The primary key refused it: say so plainly (checked only on failure, not on every attempt).
+                await using var again = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (await again.Context.Set<AttemptRow>().AnyAsync(a => a.Id == row.Id, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"An attempt with the id '{attempt.Id}' is already in the log.");
+                }
+
+                throw;
+            }
         });
     }
 

@@ -70,7 +70,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception ex) when (FindDbException(ex) is { } db && ex is not WebhookStoreException)
+        catch (Exception ex) when (ex is not (WebhookStoreException or OperationCanceledException) && FindDbException(ex) is { } db)
         {
             throw new WebhookStoreException(
                 $"The webhook store's database failed while {operation}: {db.Message} Nothing was changed by this call; try again once the database is reachable.",

@@ -35,8 +35,8 @@ public sealed class CrashTests(ITestOutputHelper output)
             published.Add((await app.Publisher.PublishAsync(new WebhookEvent("order.created", new { i }))).MessageId);
         }
 
-        // The worker leases for 4 s and gives an attempt 2 s: it is killed while every attempt hangs.
-        using (var worker = StartWorker(database, attemptTimeoutMs: 2000, leaseMs: 4000))
+        // The worker leases for 10 s and gives an attempt 5 s: it is killed while every attempt hangs, long before any times out.
+        using (var worker = StartWorker(database, attemptTimeoutMs: 5000, leaseMs: 10_000))
         {
             try
             {
