@@ -21,6 +21,7 @@ internal sealed class WebhookHttpSender(
     public const string HttpClientName = "WebhookSender";
     private const string Redacted = "[redacted]";
     private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase) { "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie" };
+    private HashSet<string>? _redactedHeaders;
 
     /// <summary>Sends one request.</summary>
     /// <param name="subscription">Where to, how to sign and authenticate.</param>
@@ -35,7 +36,7 @@ internal sealed class WebhookHttpSender(
         var startedAt = timeProvider.GetUtcNow();
         long started = timeProvider.GetTimestamp();
 
-        var secrets = subscription.Secrets.Where(s => s.IsLiveAt(startedAt)).ToList();
+        var secrets = LiveSecrets(subscription.Secrets, startedAt);
         using var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
         request.Content = new ByteArrayContent(payload.Body);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(payload.MediaType);
@@ -84,6 +85,20 @@ internal sealed class WebhookHttpSender(
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
         HttpAttemptResult Failed(string error) => new(AttemptOutcome.Failed, startedAt, Elapsed(), requestRecord, null, error, null);
+    }
+
+    /// <summary>The secrets that sign now: usually all of them, so the subscription's own list is used as it is.</summary>
+    private static IReadOnlyList<WebhookSecret> LiveSecrets(IReadOnlyList<WebhookSecret> secrets, DateTimeOffset now)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!secret.IsLiveAt(now))
+            {
+                return secrets.Where(s => s.IsLiveAt(now)).ToList();
+            }
+        }
+
+        return secrets;
     }
 
     private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, WebhookOptions settings)
@@ -203,16 +218,17 @@ internal sealed class WebhookHttpSender(
     }
 
     /// <summary>Headers whose values the log never shows: credentials, configured ones, and the subscription's key header.</summary>
-    private static HashSet<string> RedactedHeaders(WebhookSubscription subscription, WebhookOptions settings)
+    private HashSet<string> RedactedHeaders(WebhookSubscription subscription, WebhookOptions settings)
     {
-        var redacted = new HashSet<string>(AlwaysRedacted, StringComparer.OrdinalIgnoreCase);
-        redacted.UnionWith(settings.RedactedHeaders);
-        if (subscription.Authentication is { Scheme: WebhookAuthenticationScheme.Header, HeaderName: { } name })
+        // The set every request shares is built once (options do not change after start-up); a subscription with a key
+        // header of its own gets a copy with that name added.
+        var common = _redactedHeaders ??= new HashSet<string>(AlwaysRedacted.Concat(settings.RedactedHeaders), StringComparer.OrdinalIgnoreCase);
+        if (subscription.Authentication is { Scheme: WebhookAuthenticationScheme.Header, HeaderName: { } name } && !common.Contains(name))
         {
-            redacted.Add(name);
+            return new HashSet<string>(common, StringComparer.OrdinalIgnoreCase) { name };
         }
 
-        return redacted;
+        return common;
     }
 
     private static AttemptRequest DescribeRequest(HttpRequestMessage request, (string Text, bool Truncated) body, HashSet<string> redacted) => new(
@@ -224,7 +240,7 @@ internal sealed class WebhookHttpSender(
 
     private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
     {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<string, string>(headers.NonValidated.Count + (contentHeaders?.NonValidated.Count ?? 0), StringComparer.OrdinalIgnoreCase);
         Describe(headers);
         if (contentHeaders is not null)
         {
@@ -237,8 +253,22 @@ internal sealed class WebhookHttpSender(
         {
             foreach (var (name, values) in source.NonValidated)
             {
-                result[name] = redacted.Contains(name) ? Redacted : string.Join(", ", values);
+                result[name] = redacted.Contains(name) ? Redacted : Join(values);
             }
+        }
+
+        // Headers nearly always have one value; enumerating the struct directly avoids boxing it for string.Join.
+        static string Join(HeaderStringValues values)
+        {
+            if (values.Count == 1)
+            {
+                foreach (string value in values)
+                {
+                    return value;
+                }
+            }
+
+            return string.Join(", ", values);
         }
     }
 }
