@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace WebhookSender;
@@ -10,15 +11,23 @@ internal static class EnvelopeBuilder
 
     public static JsonElement Build(WebhookMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(EstimateSize(message));
         using (var writer = new Utf8JsonWriter(buffer, JsonEventSerializer.WriterOptions))
         {
             Write(writer, message);
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        // ParseValue builds one document of its own; Parse and Clone built a pooled one and then copied it.
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
     }
+
+    /// <summary>About the size of the envelope's JSON, so that buffers are allocated once instead of grown by doubling.</summary>
+    public static int EstimateSize(WebhookMessage message) =>
+        128 + message.Id.Length + message.EventType.Length + RawLength(message.Data) + (message.Context is { } context ? RawLength(context) : 0);
+
+    /// <summary>The length of an element's JSON text.</summary>
+    public static int RawLength(JsonElement element) => element.ValueKind == JsonValueKind.Undefined ? 0 : JsonMarshal.GetRawUtf8Value(element).Length;
 
     public static void Write(Utf8JsonWriter writer, WebhookMessage message)
     {

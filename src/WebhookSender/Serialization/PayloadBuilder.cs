@@ -75,7 +75,10 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
     private SerializedPayload Serialize(JsonElement payload, string format)
     {
         var serializer = serializers.Get(format);
-        var buffer = new ArrayBufferWriter<byte>(512);
+
+        // Room for the JSON text plus a quarter (xml tags, form escapes): the buffer is rarely grown.
+        int length = EnvelopeBuilder.RawLength(payload);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, length + length / 4));
         serializer.Serialize(payload, buffer);
         return new SerializedPayload(buffer.WrittenSpan.ToArray(), serializer.MediaType);
     }
