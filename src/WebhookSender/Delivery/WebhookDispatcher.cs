@@ -74,9 +74,20 @@ internal sealed class WebhookDispatcher(
                     held = 0;
 
                     // Members of one batch leased together are sent together: one task (holding their slots) per group.
-                    foreach (var group in leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal))
+                    // Without batches (the common case) every delivery is a group of its own: no grouping needed.
+                    if (leases.Any(l => l.Delivery.BatchKey is not null))
                     {
-                        Start([.. group], slots);
+                        foreach (var group in leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal))
+                        {
+                            Start([.. group], slots);
+                        }
+                    }
+                    else
+                    {
+                        foreach (var lease in leases)
+                        {
+                            Start([lease], slots);
+                        }
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
