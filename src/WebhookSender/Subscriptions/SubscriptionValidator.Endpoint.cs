@@ -1,0 +1,98 @@
+namespace WebhookSender;
+
+/// <summary>Authentication and custom headers: what reaches the receiver besides the body.</summary>
+internal sealed partial class SubscriptionValidator
+{
+    private static void ValidateAuthentication(WebhookAuthentication? auth, Action<string, string> add)
+    {
+        const string field = nameof(WebhookSubscriptionRequest.Authentication);
+        switch (auth?.Scheme)
+        {
+            case null or WebhookAuthenticationScheme.None:
+                return;
+            case WebhookAuthenticationScheme.Basic:
+                if (string.IsNullOrEmpty(auth.Username) || auth.Username.Contains(':') || HasControlChars(auth.Username))
+                {
+                    add(field, "Basic authentication needs a user name without ':' or control characters.");
+                }
+
+                break;
+            case WebhookAuthenticationScheme.Bearer:
+                if (auth.Secret is not null && auth.Secret.Any(char.IsWhiteSpace))
+                {
+                    add(field, "A Bearer token cannot contain spaces or line breaks.");
+                }
+
+                break;
+            case WebhookAuthenticationScheme.Header:
+                if (!IsHeaderName(auth.HeaderName))
+                {
+                    add(field, "Header authentication needs a header name of letters, digits and '-' (for example X-Api-Key).");
+                }
+                else if (IsReservedHeader(auth.HeaderName!) && !string.Equals(auth.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
+                {
+                    add(field, $"The header '{auth.HeaderName}' is set by WebhookSender and cannot carry a key; choose another name such as X-Api-Key.");
+                }
+
+                break;
+            default:
+                add(field, $"The authentication scheme '{auth.Scheme}' is not supported; use Basic, Bearer or Header.");
+                return;
+        }
+
+        // Never echo the credential itself.
+        if (string.IsNullOrEmpty(auth.Secret) || auth.Secret.Length > MaxHeaderValueLength || HasControlChars(auth.Secret))
+        {
+            add(field, $"The {auth.Scheme} credential must be 1 to {MaxHeaderValueLength} characters without line breaks or control characters.");
+        }
+    }
+
+    private static void ValidateHeaders(IReadOnlyDictionary<string, string>? headers, Action<string, string> add)
+    {
+        const string field = nameof(WebhookSubscriptionRequest.Headers);
+        if (headers is null)
+        {
+            return;
+        }
+
+        if (headers.Count > MaxHeaders)
+        {
+            add(field, $"There are {headers.Count} custom headers; at most {MaxHeaders} are allowed.");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            if (!IsHeaderName(name))
+            {
+                add(field, $"'{name}' is not a valid header name; use letters, digits and '-'.");
+            }
+            else if (IsReservedHeader(name))
+            {
+                add(field, $"The header '{name}' is set by WebhookSender; use Authentication for credentials, or choose another name.");
+            }
+
+            if (value is null || value.Length > MaxHeaderValueLength || HasControlChars(value))
+            {
+                add(field, $"The value of header '{name}' must be at most {MaxHeaderValueLength} characters without line breaks or control characters.");
+            }
+        }
+    }
+
+    private static bool IsHeaderName(string? name) => !string.IsNullOrEmpty(name) && name.Length <= 100 && HeaderName().IsMatch(name);
+
+    private static bool IsReservedHeader(string name) =>
+        ReservedHeaders.Contains(name) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasControlChars(string value) => value.Any(char.IsControl);
+
+    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Host", "User-Agent", "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Expect", "TE", "Trailer", "Proxy-Authorization", "Cookie",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    private static partial System.Text.RegularExpressions.Regex HeaderName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^.\s]+(\.[^.\s]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex FieldPath();
+}
