@@ -19,6 +19,7 @@ public abstract partial class StoreContractTests
                 BodyTruncated: true),
             Response = new AttemptResponse(503, new Dictionary<string, string> { ["retry-after"] = "30" }, "busy", BodyTruncated: false),
             Error = "The endpoint answered 503 Service Unavailable.",
+            Warnings = ["The mapped field 'order' is missing from the event."],
         };
 
         await Store.AddAttemptAsync(attempt, None);

@@ -37,6 +37,7 @@ public abstract partial class StoreContractTests
             LastAttemptAt = ContractData.Start.AddMinutes(2),
             LastStatusCode = 503,
             CompletedAt = ContractData.Start.AddMinutes(4),
+            BatchKey = "sub_a@123",
         };
 
         await Store.AddMessageAsync(ContractData.Message("msg_1"), [delivery], None);

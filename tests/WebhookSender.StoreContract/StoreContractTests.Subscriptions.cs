@@ -23,6 +23,13 @@ public abstract partial class StoreContractTests
                 new WebhookSecret { Value = "whsec_" + Convert.ToBase64String(new byte[24]), CreatedAt = ContractData.Start.AddDays(-1), ExpiresAt = ContractData.Start.AddHours(1) },
             ],
             UpdatedAt = ContractData.Start.AddSeconds(1),
+            Authentication = WebhookAuthentication.Basic("shop", "s3cret"),
+            Headers = new Dictionary<string, string> { ["X-Tenant"] = "t1", ["X-Api-Key"] = "key" },
+            Filters = new Dictionary<string, IReadOnlyList<string>> { ["campaign"] = ["42", "43"] },
+            PayloadMode = WebhookPayloadMode.Mapped,
+            FieldMap = new Dictionary<string, WebhookFieldSource> { ["order"] = WebhookFieldSource.FromPath("data.orderId"), ["source"] = WebhookFieldSource.FromConstant("shop") },
+            Batching = new WebhookBatching { Window = TimeSpan.FromSeconds(30), MaxSize = 10 },
+            ExpiresAt = ContractData.Start.AddDays(30),
         };
 
         await Store.AddSubscriptionAsync(subscription, None);

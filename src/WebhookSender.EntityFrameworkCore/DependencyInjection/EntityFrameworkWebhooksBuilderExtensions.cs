@@ -14,7 +14,7 @@ public static class EntityFrameworkWebhooksBuilderExtensions
     /// <summary>
     /// Keeps subscriptions, messages, the delivery queue and the attempt log in the host's database through
     /// <typeparamref name="TContext"/>, whose model must include the webhook tables (<c>modelBuilder.AddWebhookSender()</c>).
-    /// One singleton serves as both <see cref="IWebhookStore"/> and <see cref="IDeliveryQueue"/>. Runs on PostgreSQL
+    /// One singleton serves as <see cref="IWebhookStore"/>, <see cref="IDeliveryQueue"/> and <see cref="IDeliveryBatchQueue"/>. Runs on PostgreSQL
     /// (several app instances may share the work) and SQLite.
     /// </summary>
     /// <remarks>
@@ -52,6 +52,7 @@ public static class EntityFrameworkWebhooksBuilderExtensions
         services.TryAddSingleton<EntityFrameworkWebhookStore>();
         services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<IDeliveryQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
+        services.TryAddSingleton<IDeliveryBatchQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.TryAddSingleton<RetentionCleanup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionCleanup>(static sp => sp.GetRequiredService<RetentionCleanup>()));

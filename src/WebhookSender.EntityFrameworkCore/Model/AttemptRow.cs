@@ -33,4 +33,7 @@ internal sealed class AttemptRow
     public string? Response { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>Problems that did not stop the request, as a JSON array, or <see langword="null"/> when there were none.</summary>
+    public string? Warnings { get; set; }
 }

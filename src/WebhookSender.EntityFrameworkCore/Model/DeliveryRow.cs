@@ -32,6 +32,9 @@ internal sealed class DeliveryRow
 
     public long? CompletedAt { get; set; }
 
+    /// <summary>The batch the delivery travels in (subscriptions with batching), or <see langword="null"/>.</summary>
+    public string? BatchKey { get; set; }
+
     /// <summary>The token of the current lease; completing or rescheduling must present it.</summary>
     public string? LeaseId { get; set; }
 

@@ -71,6 +71,7 @@ internal static class RowMapping
         LastAttemptAt = Ticks(delivery.LastAttemptAt),
         LastStatusCode = delivery.LastStatusCode,
         CompletedAt = Ticks(delivery.CompletedAt),
+        BatchKey = delivery.BatchKey,
 
         // A new delivery is in the queue from its due time unless it is already finished.
         AvailableAt = delivery.IsCompleted ? null : Ticks(delivery.DueAt),
@@ -91,6 +92,7 @@ internal static class RowMapping
         LastAttemptAt = Time(row.LastAttemptAt),
         LastStatusCode = row.LastStatusCode,
         CompletedAt = Time(row.CompletedAt),
+        BatchKey = row.BatchKey,
     };
 
     public static AttemptRow ToRow(DeliveryAttempt attempt) => new()
@@ -109,6 +111,7 @@ internal static class RowMapping
         Request = JsonSerializer.Serialize(attempt.Request, Json),
         Response = attempt.Response is null ? null : JsonSerializer.Serialize(attempt.Response, Json),
         Error = attempt.Error,
+        Warnings = attempt.Warnings.Count == 0 ? null : JsonSerializer.Serialize(attempt.Warnings, Json),
     };
 
     public static DeliveryAttempt ToModel(AttemptRow row) => new()
@@ -128,6 +131,7 @@ internal static class RowMapping
             ?? throw new InvalidOperationException($"Attempt {row.Id} has no stored request."),
         Response = row.Response is null ? null : JsonSerializer.Deserialize<AttemptResponse>(row.Response, Json),
         Error = row.Error,
+        Warnings = row.Warnings is null ? [] : JsonSerializer.Deserialize<List<string>>(row.Warnings, Json) ?? [],
     };
 
     /// <summary>The match index rows of a subscription: none while inactive, one <c>*</c> row for every type, else one per type.</summary>

@@ -89,6 +89,7 @@ public static class WebhookModelBuilderExtensions
             entity.Property(d => d.LastAttemptAt).HasColumnName("last_attempt_at");
             entity.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
             entity.Property(d => d.CompletedAt).HasColumnName("completed_at");
+            entity.Property(d => d.BatchKey).HasColumnName("batch_key");
             entity.Property(d => d.LeaseId).HasColumnName("lease_id");
             entity.Property(d => d.LeaseOwner).HasColumnName("lease_owner");
             entity.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
@@ -100,6 +101,7 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(d => new { d.SubscriptionId, d.CreatedAt }).HasDatabaseName("ix_webhook_deliveries_subscription_id");
             entity.HasIndex(d => d.MessageId).HasDatabaseName("ix_webhook_deliveries_message_id");
             entity.HasIndex(d => new { d.Status, d.CompletedAt }).HasDatabaseName("ix_webhook_deliveries_retention");
+            entity.HasIndex(d => d.BatchKey).HasDatabaseName("ix_webhook_deliveries_batch_key");
         });
 
         modelBuilder.Entity<AttemptRow>(entity =>
@@ -120,6 +122,7 @@ public static class WebhookModelBuilderExtensions
             entity.Property(a => a.Request).HasColumnName("request");
             entity.Property(a => a.Response).HasColumnName("response");
             entity.Property(a => a.Error).HasColumnName("error");
+            entity.Property(a => a.Warnings).HasColumnName("warnings");
             entity.HasIndex(a => new { a.StartedAt, a.Id }).HasDatabaseName("ix_webhook_attempts_started_at");
             entity.HasIndex(a => new { a.SubscriptionId, a.StartedAt }).HasDatabaseName("ix_webhook_attempts_subscription_id");
             entity.HasIndex(a => a.DeliveryId).HasDatabaseName("ix_webhook_attempts_delivery_id");

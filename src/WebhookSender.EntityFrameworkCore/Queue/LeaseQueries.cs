@@ -22,11 +22,13 @@ internal sealed class LeaseQueries
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
     private readonly string _leaseSql;
+    private readonly string _leaseBatchSql;
 
-    private LeaseQueries(StoreProvider provider, string leaseSql)
+    private LeaseQueries(StoreProvider provider, string leaseSql, string leaseBatchSql)
     {
         Provider = provider;
         _leaseSql = leaseSql;
+        _leaseBatchSql = leaseBatchSql;
     }
 
     public StoreProvider Provider { get; }
@@ -53,18 +55,26 @@ internal sealed class LeaseQueries
             $"{Column(nameof(DeliveryRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
         string pick = $"SELECT {id} FROM {deliveries} WHERE {available} <= {{3}} ORDER BY {available}, {id} LIMIT {{4}}";
 
+        // A batch's members: every one not held under a live lease, whatever its due time, oldest first.
+        string pickBatch =
+            $"SELECT {id} FROM {deliveries} WHERE {Column(nameof(DeliveryRow.BatchKey))} = {{5}} AND {available} IS NOT NULL " +
+            $"AND ({Column(nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Queued} OR {available} <= {{3}}) " +
+            $"ORDER BY {Column(nameof(DeliveryRow.CreatedAt))}, {id} LIMIT {{4}}";
+
         return context.Database.ProviderName switch
         {
             // Rows locked by another instance's lease transaction are skipped, not waited for: instances never hand out the
             // same delivery, and never queue behind each other. ARRAY(...) evaluates the locking subquery exactly once.
             PostgreSqlProvider => new LeaseQueries(
                 StoreProvider.PostgreSql,
-                set + $"WHERE {id} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED)) RETURNING *"),
+                set + $"WHERE {id} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED)) RETURNING *",
+                set + $"WHERE {id} = ANY(ARRAY({pickBatch} FOR UPDATE SKIP LOCKED)) RETURNING *"),
 
             // SQLite has one writer at a time: the statement runs alone, so the subquery cannot race (needs SQLite 3.35+).
             SqliteProvider => new LeaseQueries(
                 StoreProvider.Sqlite,
-                set + $"WHERE {id} IN ({pick}) RETURNING *"),
+                set + $"WHERE {id} IN ({pick}) RETURNING *",
+                set + $"WHERE {id} IN ({pickBatch}) RETURNING *"),
 
             var other => throw new NotSupportedException(
                 $"The webhook store supports PostgreSQL (Npgsql) and SQLite; {context.GetType().Name} uses '{other}'. " +
@@ -80,6 +90,14 @@ internal sealed class LeaseQueries
         DbContext context, string leasePrefix, string owner, long expiresTicks, long nowTicks, int limit, CancellationToken cancellationToken) =>
         context.Set<DeliveryRow>()
             .FromSqlRaw(_leaseSql, leasePrefix, owner, expiresTicks, nowTicks, limit)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Leases up to <paramref name="limit"/> members of one batch that no live lease holds; returns them as updated.</summary>
+    public Task<List<DeliveryRow>> LeaseBatchAsync(
+        DbContext context, string batchKey, string leasePrefix, string owner, long expiresTicks, long nowTicks, int limit, CancellationToken cancellationToken) =>
+        context.Set<DeliveryRow>()
+            .FromSqlRaw(_leaseBatchSql, leasePrefix, owner, expiresTicks, nowTicks, limit, batchKey)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 

@@ -27,6 +27,28 @@ internal sealed partial class EntityFrameworkWebhookStore
         });
     }
 
+    public Task<IReadOnlyList<DeliveryLease>> LeaseBatchAsync(string batchKey, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(batchKey);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        return GuardAsync($"leasing the members of batch '{batchKey}'", async () =>
+        {
+            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var now = _timeProvider.GetUtcNow();
+            var expiresAt = now + leaseDuration;
+            string prefix = Guid.NewGuid().ToString("N") + ":";
+            var rows = await Queries(lease.Context)
+                .LeaseBatchAsync(lease.Context, batchKey, prefix, _options.InstanceId, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now), maxCount, cancellationToken)
+                .ConfigureAwait(false);
+            return (IReadOnlyList<DeliveryLease>)rows
+                .OrderBy(r => r.CreatedAt)
+                .ThenBy(r => r.Id, StringComparer.Ordinal)
+                .Select(r => new DeliveryLease(RowMapping.ToModel(r), r.LeaseId!, expiresAt))
+                .ToList();
+        });
+    }
+
     public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         CheckLeaseArguments(lease, delivery);
@@ -116,6 +138,7 @@ internal sealed partial class EntityFrameworkWebhookStore
                         .SetProperty(d => d.LastAttemptAt, row.LastAttemptAt)
                         .SetProperty(d => d.LastStatusCode, row.LastStatusCode)
                         .SetProperty(d => d.CompletedAt, row.CompletedAt)
+                        .SetProperty(d => d.BatchKey, row.BatchKey)
                         .SetProperty(d => d.LeaseId, (string?)null)
                         .SetProperty(d => d.LeaseOwner, (string?)null)
                         .SetProperty(d => d.LeaseExpiresAt, (long?)null)

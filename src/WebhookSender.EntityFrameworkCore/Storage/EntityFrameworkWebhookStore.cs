@@ -10,7 +10,7 @@ namespace WebhookSender.EntityFrameworkCore;
 /// which it adds the message without saving). The partial files hold subscriptions, messages and deliveries, attempts,
 /// and the queue.
 /// </summary>
-internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeliveryQueue
+internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeliveryQueue, IDeliveryBatchQueue
 {
     private const int MaxPageSize = 1000;
 
