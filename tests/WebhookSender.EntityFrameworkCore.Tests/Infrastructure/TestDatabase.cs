@@ -111,6 +111,15 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>PostgreSQL: runs a query as the server's admin and returns its first value.</summary>
+    public async Task<object?> AdminScalarAsync(string sql)
+    {
+        await using var admin = new NpgsqlConnection(_adminConnectionString);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, admin);
+        return await command.ExecuteScalarAsync();
+    }
+
     private async Task CreateSchemaAsync()
     {
         await using var context = NewContext();
