@@ -42,6 +42,12 @@ internal sealed record LoadOptions
     /// <summary>PostgreSQL connection string (postgres store); defaults to WEBHOOKSENDER_POSTGRES.</summary>
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("WEBHOOKSENDER_POSTGRES");
 
+    /// <summary>
+    /// Diagnostics only: <see langword="false"/> removes the HttpClient's added handlers (the resilience handler with the
+    /// attempt timeout), to measure what they cost. The library's own attempt timeout still applies.
+    /// </summary>
+    public bool Resilience { get; init; } = true;
+
     /// <summary>A free-form label written to the CSV (for example the commit).</summary>
     public string Label { get; init; } = "";
 
@@ -78,6 +84,7 @@ internal sealed record LoadOptions
                 "receiver" => options with { Receiver = value },
                 "postgres" => options with { Postgres = value },
                 "label" => options with { Label = value },
+                "resilience" => options with { Resilience = value is "on" or "true" ? true : value is "off" or "false" ? false : throw new ArgumentException($"resilience is on or off, not '{value}'.") },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
             windowGiven |= name == "window";
@@ -89,12 +96,13 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"warmup={WarmupDeliveries}", $"store={Store}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) warmup=4000 runs=3 " +
-        "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH";
+        "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
+        "resilience=on|off (off: diagnostics, without the resilience handler)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
