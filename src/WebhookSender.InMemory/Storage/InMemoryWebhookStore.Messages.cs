@@ -47,7 +47,7 @@ internal sealed partial class InMemoryWebhookStore
             CheckNewDeliveries(deliveries, "publishing");
 
             // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
-            var entry = new MessageEntry(message);
+            var entry = new MessageEntry(message, deliveries.Count);
             _messages.Add(message.Id, entry);
             if (message.IdempotencyKey is { } newKey)
             {
@@ -261,13 +261,14 @@ internal sealed partial class InMemoryWebhookStore
         }
     }
 
-    private sealed class MessageEntry(WebhookMessage message)
+    private sealed class MessageEntry(WebhookMessage message, int deliveryCount)
     {
         public WebhookMessage Message { get; } = message;
 
         public LogKey<string> RetentionKey { get; } = new(message.CreatedAt.UtcTicks, message.Id);
 
-        public List<string> DeliveryIds { get; } = [];
+        // Sized for the deliveries stored with the message; redeliveries are rare and may grow it.
+        public List<string> DeliveryIds { get; } = new(deliveryCount);
 
         public int PendingDeliveries { get; set; }
     }
