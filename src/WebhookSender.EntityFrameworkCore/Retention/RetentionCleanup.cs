@@ -93,20 +93,24 @@ internal sealed class RetentionCleanup(
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false);
 
-            // Test attempts have no delivery; they go by their own start time and outcome.
+            // Test attempts have no delivery; they go by their own start time and outcome. One transaction per batch, under
+            // the context's execution strategy (hosts may enable retries on failure).
             bool succeeded = status == DeliveryStatus.Succeeded;
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (ids.Count > 0)
+            await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                await context.Set<AttemptRow>().Where(a => a.DeliveryId != null && ids.Contains(a.DeliveryId))
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                await context.Set<DeliveryRow>().Where(d => ids.Contains(d.Id) && d.Status == code)
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            }
+                await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                if (ids.Count > 0)
+                {
+                    await context.Set<AttemptRow>().Where(a => a.DeliveryId != null && ids.Contains(a.DeliveryId))
+                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    await context.Set<DeliveryRow>().Where(d => ids.Contains(d.Id) && d.Status == code)
+                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            await context.Set<AttemptRow>().Where(a => a.DeliveryId == null && a.Succeeded == succeeded && a.StartedAt < completedBefore)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await context.Set<AttemptRow>().Where(a => a.DeliveryId == null && a.Succeeded == succeeded && a.StartedAt < completedBefore)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
             removed += ids.Count;
             if (ids.Count < batchSize)
             {

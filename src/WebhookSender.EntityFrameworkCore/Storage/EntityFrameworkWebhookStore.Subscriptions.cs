@@ -54,37 +54,36 @@ internal sealed partial class EntityFrameworkWebhookStore
         ArgumentNullException.ThrowIfNull(subscription);
         var stored = subscription with { Version = subscription.Version + 1 };
         var row = _documents.ToRow(stored);
-        var eventTypes = RowMapping.EventTypeRows(stored).ToList();
         return GuardAsync($"updating subscription '{subscription.Id}'", async () =>
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var context = lease.Context;
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-            // Conditional on the version read: a concurrent change makes this match no row.
-            int updated = await context.Set<SubscriptionRow>()
-                .Where(s => s.Id == subscription.Id && s.Version == subscription.Version)
-                .ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(s => s.TenantId, row.TenantId)
-                        .SetProperty(s => s.IsActive, row.IsActive)
-                        .SetProperty(s => s.UpdatedAt, row.UpdatedAt)
-                        .SetProperty(s => s.Version, row.Version)
-                        .SetProperty(s => s.Document, row.Document)
-                        .SetProperty(s => s.IsProtected, row.IsProtected),
-                    cancellationToken)
-                .ConfigureAwait(false);
-            if (updated == 0)
+            return await InTransactionAsync(context, async () =>
             {
-                return null;
-            }
+                // Conditional on the version read: a concurrent change makes this match no row.
+                int updated = await context.Set<SubscriptionRow>()
+                    .Where(s => s.Id == subscription.Id && s.Version == subscription.Version)
+                    .ExecuteUpdateAsync(
+                        set => set
+                            .SetProperty(s => s.TenantId, row.TenantId)
+                            .SetProperty(s => s.IsActive, row.IsActive)
+                            .SetProperty(s => s.UpdatedAt, row.UpdatedAt)
+                            .SetProperty(s => s.Version, row.Version)
+                            .SetProperty(s => s.Document, row.Document)
+                            .SetProperty(s => s.IsProtected, row.IsProtected),
+                        cancellationToken)
+                    .ConfigureAwait(false);
+                if (updated == 0)
+                {
+                    return null;
+                }
 
-            await context.Set<SubscriptionEventTypeRow>().Where(e => e.SubscriptionId == subscription.Id)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            context.AddRange(eventTypes);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return (WebhookSubscription?)stored;
+                await context.Set<SubscriptionEventTypeRow>().Where(e => e.SubscriptionId == subscription.Id)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                context.AddRange(RowMapping.EventTypeRows(stored));
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return (WebhookSubscription?)stored;
+            }, cancellationToken).ConfigureAwait(false);
         });
     }
 
@@ -95,13 +94,14 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var context = lease.Context;
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await context.Set<SubscriptionEventTypeRow>().Where(e => e.SubscriptionId == id)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            int deleted = await context.Set<SubscriptionRow>().Where(s => s.Id == id)
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return deleted > 0;
+            return await InTransactionAsync(context, async () =>
+            {
+                await context.Set<SubscriptionEventTypeRow>().Where(e => e.SubscriptionId == id)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                int deleted = await context.Set<SubscriptionRow>().Where(s => s.Id == id)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                return deleted > 0;
+            }, cancellationToken).ConfigureAwait(false);
         });
     }
 

@@ -85,6 +85,20 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
             return true;
         }).ConfigureAwait(false);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction under the context's execution strategy, so hosts that enable retries
+    /// on failure (<c>EnableRetryOnFailure</c>) work too: a retry starts over with an empty change tracker.
+    /// </summary>
+    private static Task<T> InTransactionAsync<T>(DbContext context, Func<Task<T>> work, CancellationToken cancellationToken) =>
+        context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            context.ChangeTracker.Clear();
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await work().ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        });
+
     private static DbException? FindDbException(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
