@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+
 namespace WebhookSender.InMemory;
 
 internal sealed partial class InMemoryWebhookStore
 {
-    private readonly Dictionary<string, WebhookSubscription> _subscriptions = new(StringComparer.Ordinal);
+    // Written only under the lock, so that it always agrees with the indexes below; read without it by
+    // GetSubscriptionAsync, which the dispatcher calls for every delivery and which was the store's most contended call.
+    private readonly ConcurrentDictionary<string, WebhookSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _subscriptionIds = new(StringComparer.Ordinal);
     private readonly Dictionary<TenantKey, SortedSet<string>> _subscriptionIdsByTenant = [];
 
@@ -38,10 +42,7 @@ internal sealed partial class InMemoryWebhookStore
     {
         ArgumentNullException.ThrowIfNull(id);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            return Task.FromResult(_subscriptions.GetValueOrDefault(id));
-        }
+        return Task.FromResult(_subscriptions.TryGetValue(id, out var subscription) ? subscription : null);
     }
 
     public Task<WebhookSubscription?> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ internal sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_subscriptions.Remove(id, out var removed))
+            if (!_subscriptions.TryRemove(id, out var removed))
             {
                 return Task.FromResult(false);
             }

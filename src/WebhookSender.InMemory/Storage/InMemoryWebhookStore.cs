@@ -4,9 +4,9 @@ namespace WebhookSender.InMemory;
 
 /// <summary>
 /// <see cref="IWebhookStore"/> and <see cref="IDeliveryQueue"/> in process memory, for development, tests and hosts that
-/// accept losing pending webhooks on restart. One lock guards all state; every operation under it is O(log n) in the
-/// number of stored items (listing pages scans from the newest item), and every collection is bounded by
-/// <see cref="InMemoryStoreOptions"/>.
+/// accept losing pending webhooks on restart. One lock guards every change (a subscription is also read without it);
+/// every operation under it is O(log n) in the number of stored items (listing pages scans from the newest item), and
+/// every collection is bounded by <see cref="InMemoryStoreOptions"/>.
 /// </summary>
 /// <remarks>
 /// Stored records are immutable, so they are handed out as they are; collections are always fresh lists. The partial
