@@ -88,7 +88,13 @@ internal sealed class WorkNotifications(
                 await using var lease = await contexts.CreateAsync(stopping).ConfigureAwait(false);
                 var database = lease.Context.Database;
                 await database.OpenConnectionAsync(stopping).ConfigureAwait(false);
-                var connection = (NpgsqlConnection)database.GetDbConnection();
+                if (database.GetDbConnection() is not NpgsqlConnection connection)
+                {
+                    // A wrapped connection (a profiler, for example) cannot LISTEN: the dispatcher polls instead.
+                    Log.ListenerUnavailable(logger, database.GetDbConnection().GetType().Name);
+                    return;
+                }
+
                 connection.Notification += (_, _) => Local.Set();
                 await using (var listen = new NpgsqlCommand(LeaseQueries.ListenSql(channel), connection))
                 {

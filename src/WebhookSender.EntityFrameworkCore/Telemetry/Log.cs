@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Warning, "Could not announce new webhook work to other instances; they find it at their next poll.", EventName = "NotifyFailed")]
     public static partial void NotifyFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1006, LogLevel.Warning, "The context's connection is a {ConnectionType}, not an NpgsqlConnection, so it cannot LISTEN for new webhook work; the dispatcher polls instead (PollInterval).", EventName = "ListenerUnavailable")]
+    public static partial void ListenerUnavailable(ILogger logger, string connectionType);
+
     [LoggerMessage(1004, LogLevel.Information, "Retention removed {Succeeded} succeeded and {Failed} failed deliveries with their attempts, and {Messages} messages.", EventName = "RetentionRemoved")]
     public static partial void RetentionRemoved(ILogger logger, int succeeded, int failed, int messages);
 
