@@ -10,10 +10,12 @@ public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int Events = 20;
 
-    [Fact]
-    public async Task A_dispatcher_killed_mid_delivery_loses_nothing()
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task A_dispatcher_killed_mid_delivery_loses_nothing(string provider)
     {
-        await using var database = await TestDatabase.CreatePostgresAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var receiver = await WebhookTestReceiver.StartAsync();
         bool hang = true;
         receiver.Respond("/hooks", _ => Volatile.Read(ref hang) ? ReceiverResponse.Hang(Timeout.InfiniteTimeSpan) : ReceiverResponse.Ok());
