@@ -6,20 +6,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 {
     public Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(deliveries);
-        foreach (var delivery in deliveries)
-        {
-            ArgumentNullException.ThrowIfNull(delivery, nameof(deliveries));
-            if (!string.Equals(delivery.MessageId, message.Id, StringComparison.Ordinal))
-            {
-                throw new ArgumentException(
-                    $"Delivery '{delivery.Id}' belongs to message '{delivery.MessageId}', not to '{message.Id}'; a message is stored with its own deliveries only.",
-                    nameof(deliveries));
-            }
-        }
-
-        CheckDistinct(deliveries);
+        StoreArguments.CheckDeliveriesOf(message, deliveries);
         return OutboxScope.Current is { } outbox
             ? GuardAsync($"adding message '{message.Id}' to the outbox", () => AddToOutboxAsync(outbox, message, deliveries, cancellationToken))
             : GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, cancellationToken));

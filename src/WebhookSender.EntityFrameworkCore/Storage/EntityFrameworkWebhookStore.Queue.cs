@@ -51,7 +51,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
     public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        CheckLeaseArguments(lease, delivery);
+        StoreArguments.CheckLeased(lease, delivery);
         if (!delivery.IsCompleted)
         {
             throw new ArgumentException(
@@ -64,7 +64,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
     public async Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        CheckLeaseArguments(lease, delivery);
+        StoreArguments.CheckLeased(lease, delivery);
         if (delivery.Status != DeliveryStatus.Queued)
         {
             throw new ArgumentException(
@@ -147,17 +147,5 @@ internal sealed partial class EntityFrameworkWebhookStore
                 .ConfigureAwait(false);
             return updated == 1;
         });
-    }
-
-    private static void CheckLeaseArguments(DeliveryLease lease, WebhookDelivery delivery)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentNullException.ThrowIfNull(delivery);
-        if (!string.Equals(delivery.Id, lease.Delivery.Id, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The delivery '{delivery.Id}' is not the one leased ('{lease.Delivery.Id}'); pass the leased delivery with its new state.",
-                nameof(delivery));
-        }
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class InMemoryWebhookStore
     public Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        LogKey<Guid>? after = query.Cursor is { } cursor ? PageCursor.DecodeGuid(cursor, nameof(query)) : null;
+        LogKey<Guid>? after = query.Cursor is { } cursor && PageCursor.DecodeAttempt(cursor, nameof(query)) is var (ticks, id) ? new LogKey<Guid>(ticks, Guid.ParseExact(id, "N")) : null;
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

@@ -17,18 +17,7 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(deliveries);
-        foreach (var delivery in deliveries)
-        {
-            ArgumentNullException.ThrowIfNull(delivery, nameof(deliveries));
-            if (!string.Equals(delivery.MessageId, message.Id, StringComparison.Ordinal))
-            {
-                throw new ArgumentException(
-                    $"Delivery '{delivery.Id}' belongs to message '{delivery.MessageId}', not to '{message.Id}'; a message is stored with its own deliveries only.",
-                    nameof(deliveries));
-            }
-        }
+        StoreArguments.CheckDeliveriesOf(message, deliveries);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
@@ -141,7 +130,7 @@ internal sealed partial class InMemoryWebhookStore
     public Task<WebhookPage<WebhookDelivery>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        LogKey<string>? after = query.Cursor is { } cursor ? PageCursor.Decode(cursor, nameof(query)) : null;
+        LogKey<string>? after = query.Cursor is { } cursor && PageCursor.Decode(cursor, nameof(query)) is var (ticks, id) ? new LogKey<string>(ticks, id) : null;
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

@@ -68,7 +68,7 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        CheckLeaseArguments(lease, delivery);
+        StoreArguments.CheckLeased(lease, delivery);
         if (!delivery.IsCompleted)
         {
             throw new ArgumentException(
@@ -91,7 +91,7 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        CheckLeaseArguments(lease, delivery);
+        StoreArguments.CheckLeased(lease, delivery);
         if (delivery.Status != DeliveryStatus.Queued)
         {
             throw new ArgumentException(
@@ -255,16 +255,4 @@ internal sealed partial class InMemoryWebhookStore
         _deliveries.TryGetValue(lease.Delivery.Id, out entry)
         && entry.LeaseId is { } leaseId
         && string.Equals(leaseId, lease.LeaseId, StringComparison.Ordinal);
-
-    private static void CheckLeaseArguments(DeliveryLease lease, WebhookDelivery delivery)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentNullException.ThrowIfNull(delivery);
-        if (!string.Equals(delivery.Id, lease.Delivery.Id, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The delivery '{delivery.Id}' is not the one leased ('{lease.Delivery.Id}'); pass the leased delivery with its new state.",
-                nameof(delivery));
-        }
-    }
 }

@@ -2,11 +2,12 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
-namespace WebhookSender.EntityFrameworkCore;
+namespace WebhookSender;
 
 /// <summary>
-/// The opaque cursor of the newest-first lists: base64url of <c>ticks:id</c> of a page's last item (the same form the
-/// in-memory store uses). The next page continues after that position, so new rows neither repeat nor shift pages.
+/// The opaque cursor of the newest-first lists: base64url of <c>ticks:id</c> of a page's last item. The next page
+/// continues after that position, so new rows neither repeat nor shift pages. Shared by the store adapters (linked
+/// source from src/Shared), so every store hands out cursors of one form.
 /// </summary>
 internal static class PageCursor
 {
