@@ -1,15 +1,13 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.StoreContract;
 
 namespace WebhookSender.InMemory.Tests;
 
-/// <summary>Builds stores and records for the tests; ids are readable and sort in creation order.</summary>
+/// <summary>Builds stores for the tests; the records come from the shared <see cref="ContractData"/>.</summary>
 internal static class TestData
 {
-    public static readonly DateTimeOffset Start = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private static readonly JsonElement EmptyData = JsonSerializer.SerializeToElement(new { });
+    public static readonly DateTimeOffset Start = ContractData.Start;
 
     public static FakeTimeProvider Clock() => new(Start);
 
@@ -20,65 +18,11 @@ internal static class TestData
         return new InMemoryWebhookStore(timeProvider, Options.Create(options));
     }
 
-    public static WebhookSubscription Subscription(string id, string? tenantId = null, string[]? eventTypes = null, bool isActive = true) => new()
-    {
-        Id = id,
-        TenantId = tenantId,
-        Url = new Uri("https://receiver.example/hooks"),
-        EventTypes = eventTypes ?? [],
-        IsActive = isActive,
-        CreatedAt = Start,
-        UpdatedAt = Start,
-    };
-
-    public static WebhookMessage Message(string id, DateTimeOffset? createdAt = null, string? tenantId = null, string? idempotencyKey = null) => new()
-    {
-        Id = id,
-        EventType = "order.created",
-        TenantId = tenantId,
-        IdempotencyKey = idempotencyKey,
-        Timestamp = createdAt ?? Start,
-        Data = EmptyData,
-        CreatedAt = createdAt ?? Start,
-    };
-
-    public static WebhookDelivery Delivery(
-        string id,
-        string messageId,
-        DateTimeOffset? dueAt = null,
-        string subscriptionId = "sub_a",
-        DateTimeOffset? createdAt = null,
-        DeliveryStatus status = DeliveryStatus.Queued) => new()
-    {
-        Id = id,
-        MessageId = messageId,
-        SubscriptionId = subscriptionId,
-        EventType = "order.created",
-        Status = status,
-        DueAt = dueAt ?? Start,
-        CreatedAt = createdAt ?? Start,
-    };
-
-    public static DeliveryAttempt Attempt(Guid id, DateTimeOffset startedAt, string subscriptionId = "sub_a", bool succeeded = true) => new()
-    {
-        Id = id,
-        DeliveryId = "dlv_1",
-        MessageId = "msg_1",
-        SubscriptionId = subscriptionId,
-        EventType = "order.created",
-        AttemptNumber = 1,
-        Trigger = AttemptTrigger.Scheduled,
-        StartedAt = startedAt,
-        Duration = TimeSpan.FromMilliseconds(20),
-        Succeeded = succeeded,
-        Request = new AttemptRequest("POST", "https://receiver.example/hooks", new Dictionary<string, string>(), "{}"),
-    };
-
     /// <summary>Stores a message created now with one delivery per id, all due now.</summary>
     public static async Task<WebhookDelivery[]> PublishAsync(this InMemoryWebhookStore store, string messageId, params string[] deliveryIds)
     {
-        var deliveries = deliveryIds.Select(id => Delivery(id, messageId)).ToArray();
-        await store.AddMessageAsync(Message(messageId), deliveries, CancellationToken.None);
+        var deliveries = deliveryIds.Select(id => ContractData.Delivery(id, messageId)).ToArray();
+        await store.AddMessageAsync(ContractData.Message(messageId), deliveries, CancellationToken.None);
         return deliveries;
     }
 

@@ -1,3 +1,5 @@
+using WebhookSender.StoreContract;
+
 namespace WebhookSender.InMemory.Tests.Queue;
 
 /// <summary>
@@ -54,8 +56,8 @@ public sealed class WaitForWorkTests
         var clock = TestData.Clock();
         var store = TestData.Store(clock);
         await store.AddMessageAsync(
-            TestData.Message("msg_1"),
-            [TestData.Delivery("dlv_1", "msg_1", dueAt: clock.GetUtcNow().AddSeconds(10))],
+            ContractData.Message("msg_1"),
+            [ContractData.Delivery("dlv_1", "msg_1", dueAt: clock.GetUtcNow().AddSeconds(10))],
             None);
 
         var wait = store.WaitForWorkAsync(None);
