@@ -32,6 +32,7 @@ def main(source, target):
             groups[label][row["phase"]].append(row)
 
     labels = [l for l in order if groups[l]["library"] and groups[l]["baseline"]]
+    ticks = [f"{l}\n{groups[l]['library'][0]['events']} events × {groups[l]['library'][0]['subscriptions']}" for l in labels]
     fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(15, 5))
     x = range(len(labels))
     width = 0.38
@@ -45,7 +46,7 @@ def main(source, target):
         goal = TARGETS.get(l.split("-")[0])
         text = f"{ratio:.0%}" + (f"\n(target {goal:.0%})" if goal else "")
         ax1.text(i + width / 2, lib[i], text, ha="center", va="bottom", fontsize=9)
-    ax1.set_xticks(list(x), labels)
+    ax1.set_xticks(list(x), ticks)
     ax1.set_ylabel("deliveries / s (median)")
     ax1.set_title("Throughput, end to end")
     ax1.legend(loc="upper right", fontsize=8)
@@ -56,7 +57,7 @@ def main(source, target):
         ax2.bar([i + offset for i in x], p99, width, color=color, alpha=0.35, label=f"{phase} p99")
         ax2.bar([i + offset for i in x], p50, width, color=color, label=f"{phase} p50")
     ax2.set_yscale("log")
-    ax2.set_xticks(list(x), labels)
+    ax2.set_xticks(list(x), ticks)
     ax2.set_ylabel("publish → received, ms (log)")
     ax2.set_title("Latency p50 (solid) and p99 (light)")
     ax2.legend(fontsize=8)
@@ -65,15 +66,16 @@ def main(source, target):
     cpu_lib = [medians(groups[l]["library"], "cpu_us_per_delivery") for l in labels]
     ax3.bar([i - width / 2 for i in x], cpu_base, width, color="#9e9e9e", label="baseline")
     ax3.bar([i + width / 2 for i in x], cpu_lib, width, color="#1f77b4", label="WebhookSender")
-    ax3.set_xticks(list(x), labels)
-    ax3.set_ylabel("sender CPU µs per delivery (median)")
+    ax3.set_xticks(list(x), ticks)
+    ax3.set_yscale("log")
+    ax3.set_ylabel("sender CPU µs per delivery (median, log)")
     ax3.set_title("Sender CPU per delivery")
     ax3.legend(fontsize=8)
 
-    first = groups[labels[0]]["library"][0] if labels else {}
+    first = groups[labels[0]]["library"][0]
     fig.suptitle(
-        f"WebhookSender load test: {first.get('events')} events × {first.get('subscriptions')} subscriptions, "
-        f"concurrency {first.get('concurrency')}, {first.get('payload_bytes')} B bodies, {first.get('machine')} (medians of the runs)",
+        f"WebhookSender load test against a raw-HttpClient baseline: concurrency {first.get('concurrency')}, "
+        f"{first.get('payload_bytes')} B bodies, {first.get('machine')} (medians of {len(groups[labels[0]]['library'])} runs)",
         fontsize=11,
     )
     fig.tight_layout()
