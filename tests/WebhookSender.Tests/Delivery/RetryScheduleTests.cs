@@ -134,7 +134,7 @@ public class RetryScheduleTests
         var stored = await Eventually.WaitForAsync(() => host.Subscriptions.GetAsync(subscription.Id), s => s is { IsActive: false }, "the subscription to be disabled");
         Assert.Equal(2, stored!.ConsecutiveFailures);
         Assert.Contains("failed for", stored.DisabledReason);
-        Assert.Single(host.Notifications.Disabled);
+        await Eventually.WaitForAsync(() => Task.FromResult(host.Notifications.Disabled.Count), n => n == 1, "the disabled notification");
     }
 
     /// <summary>Advances fake time to each due time until the delivery is finished; returns it.</summary>
