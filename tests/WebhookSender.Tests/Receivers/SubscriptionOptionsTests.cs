@@ -37,7 +37,7 @@ public class SubscriptionOptionsTests
         Assert.Equal([2, 1, 1, 2, 1], results.Select(r => r.DeliveryCount));
         await receiver.WaitForCountAsync("/everything", 5, Wait);
         var matched = await receiver.WaitForCountAsync("/campaigns", 2, Wait);
-        Assert.Equal([results[0].MessageId, results[3].MessageId], matched.Select(r => r.WebhookId).Order());
+        Assert.Equal(new[] { results[0].MessageId, results[3].MessageId }.Order(), matched.Select(r => r.WebhookId!).Order());
     }
 
     [Fact]
