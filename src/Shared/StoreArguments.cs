@@ -29,8 +29,32 @@ internal static class StoreArguments
         }
     }
 
+    /// <summary>Completing passes the leased delivery with its final state, Succeeded or Failed.</summary>
+    public static void CheckCompleted(DeliveryLease lease, WebhookDelivery delivery)
+    {
+        CheckLeased(lease, delivery);
+        if (!delivery.IsCompleted)
+        {
+            throw new ArgumentException(
+                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
+                nameof(delivery));
+        }
+    }
+
+    /// <summary>Rescheduling passes the leased delivery back as Queued.</summary>
+    public static void CheckRescheduled(DeliveryLease lease, WebhookDelivery delivery)
+    {
+        CheckLeased(lease, delivery);
+        if (delivery.Status != DeliveryStatus.Queued)
+        {
+            throw new ArgumentException(
+                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
+                nameof(delivery));
+        }
+    }
+
     /// <summary>Completing or rescheduling passes the leased delivery with its new state.</summary>
-    public static void CheckLeased(DeliveryLease lease, WebhookDelivery delivery)
+    private static void CheckLeased(DeliveryLease lease, WebhookDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(delivery);

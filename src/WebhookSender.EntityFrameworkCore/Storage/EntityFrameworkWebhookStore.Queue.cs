@@ -51,26 +51,14 @@ internal sealed partial class EntityFrameworkWebhookStore
 
     public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckLeased(lease, delivery);
-        if (!delivery.IsCompleted)
-        {
-            throw new ArgumentException(
-                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
-                nameof(delivery));
-        }
+        StoreArguments.CheckCompleted(lease, delivery);
 
         return EndLeaseAsync(lease, delivery, availableAt: null, "completing", cancellationToken);
     }
 
     public async Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckLeased(lease, delivery);
-        if (delivery.Status != DeliveryStatus.Queued)
-        {
-            throw new ArgumentException(
-                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
-                nameof(delivery));
-        }
+        StoreArguments.CheckRescheduled(lease, delivery);
 
         bool rescheduled = await EndLeaseAsync(lease, delivery, RowMapping.Ticks(delivery.DueAt), "rescheduling", cancellationToken).ConfigureAwait(false);
         if (rescheduled)

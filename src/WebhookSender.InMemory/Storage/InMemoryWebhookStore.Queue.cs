@@ -68,13 +68,7 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckLeased(lease, delivery);
-        if (!delivery.IsCompleted)
-        {
-            throw new ArgumentException(
-                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
-                nameof(delivery));
-        }
+        StoreArguments.CheckCompleted(lease, delivery);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
@@ -91,13 +85,7 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckLeased(lease, delivery);
-        if (delivery.Status != DeliveryStatus.Queued)
-        {
-            throw new ArgumentException(
-                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
-                nameof(delivery));
-        }
+        StoreArguments.CheckRescheduled(lease, delivery);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
