@@ -29,40 +29,45 @@ internal static class StoreArguments
         }
     }
 
-    /// <summary>Completing passes the leased delivery with its final state, Succeeded or Failed.</summary>
-    public static void CheckCompleted(DeliveryLease lease, WebhookDelivery delivery)
+    /// <summary>
+    /// Each end passes the leased delivery with its new state (Queued, Succeeded or Failed) and, if any, that delivery's
+    /// attempt; each delivery once per call.
+    /// </summary>
+    public static void CheckEnds(IReadOnlyList<LeaseEnd> ends)
     {
-        CheckLeased(lease, delivery);
-        if (!delivery.IsCompleted)
+        ArgumentNullException.ThrowIfNull(ends);
+        var ids = new HashSet<string>(ends.Count, StringComparer.Ordinal);
+        foreach (var end in ends)
         {
-            throw new ArgumentException(
-                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
-                nameof(delivery));
-        }
-    }
+            ArgumentNullException.ThrowIfNull(end, nameof(ends));
+            ArgumentNullException.ThrowIfNull(end.Lease, nameof(ends));
+            ArgumentNullException.ThrowIfNull(end.Delivery, nameof(ends));
+            var delivery = end.Delivery;
+            if (!string.Equals(delivery.Id, end.Lease.Delivery.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The delivery '{delivery.Id}' is not the one leased ('{end.Lease.Delivery.Id}'); pass the leased delivery with its new state.",
+                    nameof(ends));
+            }
 
-    /// <summary>Rescheduling passes the leased delivery back as Queued.</summary>
-    public static void CheckRescheduled(DeliveryLease lease, WebhookDelivery delivery)
-    {
-        CheckLeased(lease, delivery);
-        if (delivery.Status != DeliveryStatus.Queued)
-        {
-            throw new ArgumentException(
-                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
-                nameof(delivery));
-        }
-    }
+            if (delivery.Status is not (DeliveryStatus.Queued or DeliveryStatus.Succeeded or DeliveryStatus.Failed))
+            {
+                throw new ArgumentException(
+                    $"A lease ends with its delivery Queued (to try again), Succeeded or Failed, not {delivery.Status}.",
+                    nameof(ends));
+            }
 
-    /// <summary>Completing or rescheduling passes the leased delivery with its new state.</summary>
-    private static void CheckLeased(DeliveryLease lease, WebhookDelivery delivery)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentNullException.ThrowIfNull(delivery);
-        if (!string.Equals(delivery.Id, lease.Delivery.Id, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The delivery '{delivery.Id}' is not the one leased ('{lease.Delivery.Id}'); pass the leased delivery with its new state.",
-                nameof(delivery));
+            if (end.Attempt is { } attempt && !string.Equals(attempt.DeliveryId, delivery.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The attempt '{attempt.Id}' is of delivery '{attempt.DeliveryId}', not of '{delivery.Id}'; pass each delivery's own attempt.",
+                    nameof(ends));
+            }
+
+            if (!ids.Add(delivery.Id))
+            {
+                throw new ArgumentException($"The delivery '{delivery.Id}' appears twice; end each lease once per call.", nameof(ends));
+            }
         }
     }
 }

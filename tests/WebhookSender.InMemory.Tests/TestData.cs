@@ -31,10 +31,10 @@ internal static class TestData
     {
         var leases = await store.LeaseAsync(1000, TimeSpan.FromMinutes(1), CancellationToken.None);
         var lease = Assert.Single(leases, l => l.Delivery.Id == deliveryId);
-        Assert.True(await store.CompleteAsync(lease, Succeeded(lease.Delivery), CancellationToken.None));
+        Assert.True(await ((IDeliveryQueue)store).CompleteAsync(lease, Succeeded(lease.Delivery), CancellationToken.None));
         foreach (var other in leases.Where(l => l.Delivery.Id != deliveryId))
         {
-            Assert.True(await store.RescheduleAsync(other, other.Delivery with { Status = DeliveryStatus.Queued }, CancellationToken.None));
+            Assert.True(await ((IDeliveryQueue)store).RescheduleAsync(other, other.Delivery with { Status = DeliveryStatus.Queued }, CancellationToken.None));
         }
     }
 

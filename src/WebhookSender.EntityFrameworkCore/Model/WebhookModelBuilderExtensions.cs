@@ -90,7 +90,8 @@ public static class WebhookModelBuilderExtensions
             entity.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
             entity.Property(d => d.CompletedAt).HasColumnName("completed_at");
             entity.Property(d => d.BatchKey).HasColumnName("batch_key");
-            entity.Property(d => d.LeaseId).HasColumnName("lease_id");
+            // A lease's writes match the row only while it still carries their lease token (no schema change).
+            entity.Property(d => d.LeaseId).HasColumnName("lease_id").IsConcurrencyToken();
             entity.Property(d => d.LeaseOwner).HasColumnName("lease_owner");
             entity.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
             entity.Property(d => d.AvailableAt).HasColumnName("available_at");

@@ -14,21 +14,32 @@ internal sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_attempts.TryAdd(attempt.Id, attempt))
-            {
-                throw new InvalidOperationException($"An attempt with the id '{attempt.Id}' is already in the log.");
-            }
-
-            _attemptLog.Add(new LogKey<Guid>(attempt.StartedAt.UtcTicks, attempt.Id));
-            while (_attemptLog.Count > _maxAttempts)
-            {
-                var oldest = _attemptLog.Max;
-                _attemptLog.Remove(oldest);
-                _attempts.Remove(oldest.Id);
-            }
+            CheckNewAttempt(attempt);
+            AppendAttempt(attempt);
         }
 
         return Task.CompletedTask;
+    }
+
+    private void CheckNewAttempt(DeliveryAttempt attempt)
+    {
+        if (_attempts.ContainsKey(attempt.Id))
+        {
+            throw new InvalidOperationException($"An attempt with the id '{attempt.Id}' is already in the log.");
+        }
+    }
+
+    /// <summary>Under the lock: adds a checked attempt to the window, dropping the oldest beyond its size.</summary>
+    private void AppendAttempt(DeliveryAttempt attempt)
+    {
+        _attempts.Add(attempt.Id, attempt);
+        _attemptLog.Add(new LogKey<Guid>(attempt.StartedAt.UtcTicks, attempt.Id));
+        while (_attemptLog.Count > _maxAttempts)
+        {
+            var oldest = _attemptLog.Max;
+            _attemptLog.Remove(oldest);
+            _attempts.Remove(oldest.Id);
+        }
     }
 
     public Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken)

@@ -66,38 +66,55 @@ internal sealed partial class InMemoryWebhookStore
         }
     }
 
-    public Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckCompleted(lease, delivery);
+        StoreArguments.CheckEnds(ends);
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!TryRelease(lease, delivery, out var entry))
+            // All or nothing: every attempt is checked before anything is written.
+            foreach (var end in ends)
             {
-                return Task.FromResult(false);
+                if (end.Attempt is { } attempt)
+                {
+                    CheckNewAttempt(attempt);
+                }
             }
 
-            OnDeliveryCompleted(entry);
-            return Task.FromResult(true);
-        }
-    }
-
-    public Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
-    {
-        StoreArguments.CheckRescheduled(lease, delivery);
-
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            if (!TryRelease(lease, delivery, out var entry))
+            var held = new bool[ends.Count];
+            bool requeued = false;
+            for (int i = 0; i < ends.Count; i++)
             {
-                return Task.FromResult(false);
+                var (lease, delivery, attempt) = ends[i];
+                if (attempt is not null)
+                {
+                    AppendAttempt(attempt);
+                }
+
+                if (!TryRelease(lease, delivery, out var entry))
+                {
+                    continue;
+                }
+
+                held[i] = true;
+                if (delivery.IsCompleted)
+                {
+                    OnDeliveryCompleted(entry);
+                }
+                else
+                {
+                    Enqueue(entry, delivery.DueAt);
+                    requeued = true;
+                }
             }
 
-            Enqueue(entry, delivery.DueAt);
-            SignalWork();
-            return Task.FromResult(true);
+            if (requeued)
+            {
+                SignalWork();
+            }
+
+            return Task.FromResult<IReadOnlyList<bool>>(held);
         }
     }
 

@@ -8,8 +8,8 @@ namespace WebhookSender;
 /// Sends, logs an attempt per delivery, then completes or reschedules each and keeps the subscription's health.
 /// </summary>
 internal sealed class DeliveryProcessor(
-    IWebhookStore store,
-    IDeliveryQueue queue,
+    SubscriptionCache subscriptions,
+    LeaseEndWriter leaseEnds,
     IEnumerable<IDeliveryBatchQueue> batchQueues,
     PayloadBuilder payloads,
     WebhookHttpSender sender,
@@ -26,7 +26,7 @@ internal sealed class DeliveryProcessor(
     public async Task ProcessAsync(IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
     {
         var first = leased[0].Delivery;
-        var subscription = await store.GetSubscriptionAsync(first.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        var subscription = await subscriptions.GetAsync(first.SubscriptionId, cancellationToken).ConfigureAwait(false);
         if (subscription is null || !subscription.IsLiveAt(timeProvider.GetUtcNow()))
         {
             string reason = subscription is null ? "the subscription was deleted"
@@ -34,7 +34,7 @@ internal sealed class DeliveryProcessor(
                 : "the subscription has expired";
             foreach (var lease in leased)
             {
-                await AbandonAsync(lease, reason, cancellationToken).ConfigureAwait(false);
+                await AbandonAsync(lease, reason).ConfigureAwait(false);
             }
 
             return;
@@ -51,7 +51,7 @@ internal sealed class DeliveryProcessor(
             var message = await payloads.GetMessageAsync(lease.Delivery.MessageId, cancellationToken).ConfigureAwait(false);
             if (message is null)
             {
-                await AbandonAsync(lease, "the message is no longer stored", cancellationToken).ConfigureAwait(false);
+                await AbandonAsync(lease, "the message is no longer stored").ConfigureAwait(false);
                 continue;
             }
 
@@ -65,7 +65,7 @@ internal sealed class DeliveryProcessor(
         var members = leased.Take(batching.MaxSize).ToList();
         foreach (var extra in leased.Skip(batching.MaxSize))
         {
-            await queue.RescheduleAsync(extra, extra.Delivery with { Status = DeliveryStatus.Queued }, cancellationToken).ConfigureAwait(false);
+            await EndAsync(new LeaseEnd(extra, extra.Delivery with { Status = DeliveryStatus.Queued })).ConfigureAwait(false);
         }
 
         if (members.Count < batching.MaxSize)
@@ -82,7 +82,7 @@ internal sealed class DeliveryProcessor(
             var message = await payloads.GetMessageAsync(member.Delivery.MessageId, cancellationToken).ConfigureAwait(false);
             if (message is null)
             {
-                await AbandonAsync(member, "the message is no longer stored", cancellationToken).ConfigureAwait(false);
+                await AbandonAsync(member, "the message is no longer stored").ConfigureAwait(false);
                 continue;
             }
 
@@ -122,11 +122,11 @@ internal sealed class DeliveryProcessor(
         int attemptNumber = first.AttemptCount + 1;
         var retryIn = result.Outcome == AttemptOutcome.Failed ? retryPolicy.NextDelay(subscription, first, attemptNumber, result.RetryAfter) : null;
         var now = timeProvider.GetUtcNow();
-        foreach (var member in members)
+        var ends = new LeaseEnd[members.Count];
+        for (int i = 0; i < members.Count; i++)
         {
-            var delivery = member.Delivery;
+            var delivery = members[i].Delivery;
             var attempt = result.ToAttempt(subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, payload.Warnings);
-            await store.AddAttemptAsync(attempt, save).ConfigureAwait(false);
             var attempted = delivery with
             {
                 AttemptCount = delivery.AttemptCount + 1,
@@ -134,32 +134,39 @@ internal sealed class DeliveryProcessor(
                 LastStatusCode = result.Response?.StatusCode,
                 BatchKey = delivery.BatchKey is null ? null : webhookId,
             };
+            var next = result.Outcome == AttemptOutcome.Succeeded ? attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = now }
+                : retryIn is { } delay ? attempted with { Status = DeliveryStatus.Queued, DueAt = now + delay }
+                : attempted with { Status = DeliveryStatus.Failed, CompletedAt = now };
+            ends[i] = new LeaseEnd(members[i], next, attempt);
+        }
 
-            if (result.Outcome == AttemptOutcome.Succeeded)
+        // Saved with the outcomes of other attempts in flight; the attempt and the delivery's new state in one write.
+        var written = new Task[ends.Length];
+        for (int i = 0; i < ends.Length; i++)
+        {
+            written[i] = EndAsync(ends[i]);
+        }
+
+        await Task.WhenAll(written).ConfigureAwait(false);
+
+        foreach (var (_, delivery, attempt) in ends)
+        {
+            if (delivery.Status == DeliveryStatus.Succeeded)
             {
-                Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt.AttemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
-                await CompleteAsync(member, attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = now }, save).ConfigureAwait(false);
+                Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt!.AttemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
             }
-            else if (retryIn is { } delay)
+            else if (delivery.Status == DeliveryStatus.Queued)
             {
-                var retry = attempted with { Status = DeliveryStatus.Queued, DueAt = now + delay };
-                Log.AttemptFailedWillRetry(logger, attempt.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, retry.DueAt);
-                if (!await queue.RescheduleAsync(member, retry, save).ConfigureAwait(false))
-                {
-                    Log.LeaseLost(logger, delivery.Id);
-                }
-
-                await notifications.AttemptFailedAsync(new(subscription.Redacted(), retry, attempt, WillRetry: true), save).ConfigureAwait(false);
+                Log.AttemptFailedWillRetry(logger, attempt!.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, delivery.DueAt);
+                await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt, WillRetry: true), save).ConfigureAwait(false);
             }
             else
             {
-                var failed = attempted with { Status = DeliveryStatus.Failed, CompletedAt = now };
-                await CompleteAsync(member, failed, save).ConfigureAwait(false);
-                await notifications.AttemptFailedAsync(new(subscription.Redacted(), failed, attempt, WillRetry: false), save).ConfigureAwait(false);
+                await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt!, WillRetry: false), save).ConfigureAwait(false);
                 string reason = result.Outcome == AttemptOutcome.Gone
                     ? "the endpoint answered 410 Gone"
-                    : $"all {attempt.AttemptNumber} attempts failed; the last: {result.Error}";
-                await ExhaustAsync(subscription, failed, reason, save).ConfigureAwait(false);
+                    : $"all {attempt!.AttemptNumber} attempts failed; the last: {result.Error}";
+                await ExhaustAsync(subscription, delivery, reason, save).ConfigureAwait(false);
             }
         }
 
@@ -174,18 +181,19 @@ internal sealed class DeliveryProcessor(
     }
 
     /// <summary>Marks a delivery Failed without an attempt: there is nothing (left) to send it to.</summary>
-    private async Task AbandonAsync(DeliveryLease lease, string reason, CancellationToken cancellationToken)
+    private async Task AbandonAsync(DeliveryLease lease, string reason)
     {
         Log.DeliverySkipped(logger, lease.Delivery.Id, reason);
         var failed = lease.Delivery with { Status = DeliveryStatus.Failed, CompletedAt = timeProvider.GetUtcNow() };
-        await CompleteAsync(lease, failed, cancellationToken).ConfigureAwait(false);
+        await EndAsync(new LeaseEnd(lease, failed)).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>Ends a lease through the writer; a lost lease is logged (another holder has the delivery now).</summary>
+    private async Task EndAsync(LeaseEnd end)
     {
-        if (!await queue.CompleteAsync(lease, delivery, cancellationToken).ConfigureAwait(false))
+        if (!await leaseEnds.EndAsync(end).ConfigureAwait(false))
         {
-            Log.LeaseLost(logger, delivery.Id);
+            Log.LeaseLost(logger, end.Delivery.Id);
         }
     }
 

@@ -11,6 +11,7 @@ namespace WebhookSender;
 internal sealed class SubscriptionHealth(
     IWebhookStore store,
     NotificationPublisher notifications,
+    SubscriptionCache cache,
     WebhookTelemetry telemetry,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
@@ -51,6 +52,7 @@ internal sealed class SubscriptionHealth(
 
             return changed;
         }, cancellationToken).ConfigureAwait(false);
+        cache.Invalidate(subscription.Id);
 
         if (updated is null)
         {
@@ -77,6 +79,7 @@ internal sealed class SubscriptionHealth(
             disabledNow = current.IsActive;
             return current.IsActive ? current with { IsActive = false, DisabledAt = timeProvider.GetUtcNow(), DisabledReason = reason } : null;
         }, cancellationToken).ConfigureAwait(false);
+        cache.Invalidate(subscriptionId);
 
         if (updated is not null && disabledNow)
         {

@@ -36,6 +36,15 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the dispatcher may reuse a subscription it read, instead of reading it for every delivery. Changes made
+    /// through this process apply at once; with several instances on one database, another instance's change (a new URL,
+    /// a rotated secret, a disabled subscription) applies here within this time. <see cref="TimeSpan.Zero"/> reads every
+    /// time. Default 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SubscriptionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How much of a response body is read and kept; the rest is never buffered. Default 64 KiB.</summary>
     [Range(0, 16 * 1024 * 1024)]
     public int MaxResponseBodyBytes { get; set; } = 64 * 1024;

@@ -45,6 +45,8 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<NotificationPublisher>();
         services.TryAddSingleton<WebhookHttpSender>();
         services.TryAddSingleton<SubscriptionHealth>();
+        services.TryAddSingleton<SubscriptionCache>();
+        services.TryAddSingleton<LeaseEndWriter>();
         services.TryAddSingleton<DeliveryProcessor>();
 
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

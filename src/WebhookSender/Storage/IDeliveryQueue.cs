@@ -17,16 +17,59 @@ public interface IDeliveryQueue
     Task<IReadOnlyList<DeliveryLease>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Ends leases in one write: appends each end's attempt to the log (whether or not the lease still holds: the request
+    /// went out), and stores each delivery's new state if its lease still holds: finished when Succeeded or Failed, queued
+    /// again, due at its <see cref="WebhookDelivery.DueAt"/>, when Queued. The dispatcher gathers the ends of concurrent
+    /// attempts into one call, so a durable adapter should write them in one round trip.
+    /// </summary>
+    /// <returns>For each end, in order: <see langword="false"/> when its lease was lost (expired and taken by another holder) and its delivery was not written.</returns>
+    Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Finishes a leased delivery with <paramref name="delivery"/>'s state (status Succeeded or Failed). Returns
     /// <see langword="false"/> when the lease was lost (expired and taken by another holder) and nothing was written.
     /// </summary>
-    Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken);
+    async Task<bool> CompleteAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        CheckLeased(lease, delivery);
+        if (!delivery.IsCompleted)
+        {
+            throw new ArgumentException(
+                $"A delivery is completed with status Succeeded or Failed, not {delivery.Status}; use RescheduleAsync to try it again later.",
+                nameof(delivery));
+        }
+
+        return (await EndLeasesAsync([new LeaseEnd(lease, delivery)], cancellationToken).ConfigureAwait(false))[0];
+    }
 
     /// <summary>
     /// Puts a leased delivery back as Queued with <paramref name="delivery"/>'s state, due at its <see cref="WebhookDelivery.DueAt"/>.
     /// Returns <see langword="false"/> when the lease was lost and nothing was written.
     /// </summary>
-    Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken);
+    async Task<bool> RescheduleAsync(DeliveryLease lease, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        CheckLeased(lease, delivery);
+        if (delivery.Status != DeliveryStatus.Queued)
+        {
+            throw new ArgumentException(
+                $"A delivery is rescheduled with status Queued, not {delivery.Status}; use CompleteAsync to finish it.",
+                nameof(delivery));
+        }
+
+        return (await EndLeasesAsync([new LeaseEnd(lease, delivery)], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    private static void CheckLeased(DeliveryLease lease, WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (!string.Equals(delivery.Id, lease.Delivery.Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The delivery '{delivery.Id}' is not the one leased ('{lease.Delivery.Id}'); pass the leased delivery with its new state.",
+                nameof(delivery));
+        }
+    }
 
     /// <summary>
     /// Completes when work may be available: at once if something is due, when new work is stored, when the earliest due

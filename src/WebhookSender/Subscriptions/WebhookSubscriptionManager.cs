@@ -7,6 +7,7 @@ internal sealed class WebhookSubscriptionManager(
     IWebhookStore store,
     SubscriptionValidator validator,
     SubscriptionTester tester,
+    SubscriptionCache cache,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptions
@@ -81,10 +82,12 @@ internal sealed class WebhookSubscriptionManager(
         return updated.Redacted();
     }
 
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return store.DeleteSubscriptionAsync(id, cancellationToken);
+        bool deleted = await store.DeleteSubscriptionAsync(id, cancellationToken).ConfigureAwait(false);
+        cache.Invalidate(id);
+        return deleted;
     }
 
     public async Task<string> PingAsync(string id, CancellationToken cancellationToken = default)
@@ -222,8 +225,12 @@ internal sealed class WebhookSubscriptionManager(
         }
     }
 
-    private async Task<WebhookSubscription> ChangeAsync(string id, Func<WebhookSubscription, WebhookSubscription?> change, CancellationToken cancellationToken) =>
-        await store.ChangeSubscriptionAsync(id, change, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+    private async Task<WebhookSubscription> ChangeAsync(string id, Func<WebhookSubscription, WebhookSubscription?> change, CancellationToken cancellationToken)
+    {
+        var changed = await store.ChangeSubscriptionAsync(id, change, cancellationToken).ConfigureAwait(false);
+        cache.Invalidate(id);
+        return changed ?? throw NotFound(id);
+    }
 
     private async Task<string> QueuePingAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public sealed class LeaseTests
         var lease = Assert.Single(await store.LeaseAsync(1, LeaseDuration, None));
         var retry = lease.Delivery with { Status = DeliveryStatus.Queued, AttemptCount = 1, DueAt = clock.GetUtcNow().AddMinutes(10) };
 
-        Assert.True(await store.RescheduleAsync(lease, retry, None));
+        Assert.True(await ((IDeliveryQueue)store).RescheduleAsync(lease, retry, None));
 
         Assert.Equal(DeliveryStatus.Queued, (await store.GetDeliveryAsync("dlv_1", None))!.Status);
         Assert.Empty(await store.LeaseAsync(10, LeaseDuration, None));
@@ -48,7 +48,7 @@ public sealed class LeaseTests
         Assert.NotEqual(lease.LeaseId, again.LeaseId);
 
         // The first lease ended with the reschedule: it can no longer finish the delivery.
-        Assert.False(await store.CompleteAsync(lease, TestData.Succeeded(lease.Delivery), None));
+        Assert.False(await ((IDeliveryQueue)store).CompleteAsync(lease, TestData.Succeeded(lease.Delivery), None));
     }
 
 }

@@ -45,7 +45,7 @@ public sealed class WaitForWorkTests
         var wait = store.WaitForWorkAsync(None);
         Assert.False(wait.IsCompleted);
 
-        await store.RescheduleAsync(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = clock.GetUtcNow() }, None);
+        await ((IDeliveryQueue)store).RescheduleAsync(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = clock.GetUtcNow() }, None);
 
         await wait.WaitAsync(Deadline);
     }
@@ -121,7 +121,7 @@ public sealed class WaitForWorkTests
         var store = TestData.Store(clock);
         await store.PublishAsync("msg_1", "dlv_1");
         var lease = Assert.Single(await store.LeaseAsync(1, TimeSpan.FromSeconds(30), None));
-        await store.CompleteAsync(lease, TestData.Succeeded(lease.Delivery), None);
+        await ((IDeliveryQueue)store).CompleteAsync(lease, TestData.Succeeded(lease.Delivery), None);
 
         // The lease expiry entry is stale now: the waiter sleeps until the one-minute safety net, not until the expiry.
         var wait = store.WaitForWorkAsync(None);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace WebhookSender.Tests.Delivery;
+
+public class SubscriptionCacheTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Reads_once_within_its_duration_and_again_after_a_change()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var store = new InMemory.InMemoryWebhookStore(clock, Options.Create(new InMemory.InMemoryStoreOptions()));
+        var options = Options.Create(new WebhookOptions { SubscriptionCacheDuration = TimeSpan.FromSeconds(1) });
+        var cache = new SubscriptionCache(store, options, clock);
+        var subscription = new WebhookSubscription
+        {
+            Id = "sub_1", Url = new Uri("https://receiver.example/hooks"), EventTypes = ["*"],
+            Secrets = [new WebhookSecret { Value = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", CreatedAt = Now }], CreatedAt = Now, UpdatedAt = Now,
+        };
+        await store.AddSubscriptionAsync(subscription, default);
+
+        Assert.Equal(new Uri("https://receiver.example/hooks"), (await cache.GetAsync("sub_1", default))!.Url);
+        var moved = (await store.GetSubscriptionAsync("sub_1", default))! with { Url = new Uri("https://receiver.example/moved") };
+        await store.UpdateSubscriptionAsync(moved, default);
+        Assert.Equal(new Uri("https://receiver.example/hooks"), (await cache.GetAsync("sub_1", default))!.Url);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new Uri("https://receiver.example/moved"), (await cache.GetAsync("sub_1", default))!.Url);
+
+        await store.UpdateSubscriptionAsync((await store.GetSubscriptionAsync("sub_1", default))! with { Url = new Uri("https://receiver.example/again") }, default);
+        cache.Invalidate("sub_1");
+        Assert.Equal(new Uri("https://receiver.example/again"), (await cache.GetAsync("sub_1", default))!.Url);
+        Assert.Null(await cache.GetAsync("sub_gone", default));
+    }
+}
