@@ -48,7 +48,7 @@ internal static class StoreSetup
                 string path = Path.Combine(Path.GetTempPath(), $"webhooksender-load-{Guid.NewGuid():N}.db");
                 void Configure(DbContextOptionsBuilder o) => o.UseSqlite($"Data Source={path}");
                 await CreateSchemaAsync(Configure, "PRAGMA journal_mode=WAL;"); // readers beside the writer, as a host would set it
-                webhooks.Services.AddDbContext<LoadTestDbContext>(Configure);
+                webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
                 webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
                 return new Cleanup(() =>
                 {
@@ -72,7 +72,7 @@ internal static class StoreSetup
                 string connection = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = Math.Max(100, options.Concurrency * 2) }.ConnectionString;
                 void Configure(DbContextOptionsBuilder o) => o.UseNpgsql(connection);
                 await CreateSchemaAsync(Configure, null);
-                webhooks.Services.AddDbContext<LoadTestDbContext>(Configure);
+                webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
                 webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
                 return new Cleanup(async () =>
                 {

@@ -13,8 +13,9 @@ internal enum StoreProvider
 }
 
 /// <summary>
-/// Every provider-specific SQL statement of the package, in one place: the lease query, and PostgreSQL's
-/// <c>NOTIFY</c>/<c>LISTEN</c>. Everything else is LINQ that EF Core translates for any provider.
+/// Every provider-specific SQL statement of the package, in one place: the lease query, PostgreSQL's
+/// <c>NOTIFY</c>/<c>LISTEN</c>, and (in <see cref="RowWriter"/>) the hot path's writes. Everything else is LINQ that EF
+/// Core translates for any provider.
 /// </summary>
 internal sealed class LeaseQueries
 {
@@ -24,14 +25,18 @@ internal sealed class LeaseQueries
     private readonly string _leaseSql;
     private readonly string _leaseBatchSql;
 
-    private LeaseQueries(StoreProvider provider, string leaseSql, string leaseBatchSql)
+    private LeaseQueries(DbContext context, StoreProvider provider, string leaseSql, string leaseBatchSql)
     {
         Provider = provider;
+        Rows = RowWriter.For(provider, context);
         _leaseSql = leaseSql;
         _leaseBatchSql = leaseBatchSql;
     }
 
     public StoreProvider Provider { get; }
+
+    /// <summary>The hot path's inserts and lease ends, in plain SQL.</summary>
+    public RowWriter Rows { get; }
 
     /// <summary>Reads the provider and the (possibly schema-qualified) deliveries table from the host's model.</summary>
     public static LeaseQueries For(DbContext context)
@@ -66,12 +71,14 @@ internal sealed class LeaseQueries
             // Rows locked by another instance's lease transaction are skipped, not waited for: instances never hand out the
             // same delivery, and never queue behind each other. ARRAY(...) evaluates the locking subquery exactly once.
             PostgreSqlProvider => new LeaseQueries(
+                context,
                 StoreProvider.PostgreSql,
                 set + $"WHERE {id} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED)) RETURNING *",
                 set + $"WHERE {id} = ANY(ARRAY({pickBatch} FOR UPDATE SKIP LOCKED)) RETURNING *"),
 
             // SQLite has one writer at a time: the statement runs alone, so the subquery cannot race (needs SQLite 3.35+).
             SqliteProvider => new LeaseQueries(
+                context,
                 StoreProvider.Sqlite,
                 set + $"WHERE {id} IN ({pick}) RETURNING *",
                 set + $"WHERE {id} IN ({pickBatch}) RETURNING *"),

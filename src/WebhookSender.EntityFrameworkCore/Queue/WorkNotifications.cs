@@ -43,6 +43,9 @@ internal sealed class WorkNotifications(
             ? LeaseQueries.NotifyAsync(context, options.Value.NotificationChannel, cancellationToken)
             : Task.CompletedTask;
 
+    /// <summary>The channel a write on <paramref name="provider"/> announces its work on, or <see langword="null"/>.</summary>
+    public string? ChannelFor(StoreProvider provider) => UsesNotifications(provider) ? options.Value.NotificationChannel : null;
+
     public void ReportAnnounceFailure(Exception exception) => Log.NotifyFailed(logger, exception);
 
     /// <summary>

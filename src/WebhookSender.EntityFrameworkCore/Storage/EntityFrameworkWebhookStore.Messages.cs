@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace WebhookSender.EntityFrameworkCore;
@@ -124,8 +125,9 @@ internal sealed partial class EntityFrameworkWebhookStore
     }
 
     /// <summary>
-    /// Stores a message and its deliveries in one SaveChanges (one transaction, one round trip for the inserts). Unique
-    /// keys catch repeated ids and idempotency keys, so the common case pays no checks up front.
+    /// Stores a message and its deliveries atomically, with plain inserts that also announce the work to other instances
+    /// (the hot path of publishing: one round trip on PostgreSQL). Unique keys catch repeated ids and idempotency keys, so
+    /// the common case pays no checks up front.
     /// </summary>
     private async Task<WebhookMessage> SaveMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
@@ -136,16 +138,17 @@ internal sealed partial class EntityFrameworkWebhookStore
             return existing;
         }
 
-        context.Add(RowMapping.ToRow(message));
-        context.AddRange(deliveries.Select(RowMapping.ToRow));
+        var queries = Queries(context);
         try
         {
-            await SaveAndAnnounceAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
+            var deliveryRows = deliveries.Select(RowMapping.ToRow).ToList();
+            string? channel = deliveries.Any(d => !d.IsCompleted) ? _notifications.ChannelFor(queries.Provider) : null;
+            await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateException)
+        catch (DbException)
         {
             // Nothing was stored. Say why: a concurrent publish with the same key (return its message, as if it had been
-            // first), or an id that is taken.
+            // first), or an id that is taken. (If the database is unreachable, these reads fail and say so.)
             await using var again = await OpenAsync(cancellationToken).ConfigureAwait(false);
             if (await FindByIdempotencyKeyAsync(again.Context, message, cancellationToken).ConfigureAwait(false) is { } winner)
             {
@@ -159,6 +162,11 @@ internal sealed partial class EntityFrameworkWebhookStore
 
             await CheckNewDeliveriesAsync(again.Context, deliveries, cancellationToken).ConfigureAwait(false);
             throw;
+        }
+
+        if (deliveries.Any(d => !d.IsCompleted))
+        {
+            _notifications.Local.Set();
         }
 
         return message;
@@ -223,13 +231,19 @@ internal sealed partial class EntityFrameworkWebhookStore
         return await OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Saves, then wakes this process and, on PostgreSQL, announces the work to the other instances. The announcement
-    /// follows the commit on the same connection: listeners never wake before the rows are visible.
-    /// </summary>
+    /// <summary>Saves the context's changes, then announces the deliveries among them.</summary>
     private async Task SaveAndAnnounceAsync(DbContext context, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a commit: wakes this process and, on PostgreSQL, announces the work to the other instances. The announcement
+    /// follows the commit on the same connection: listeners never wake before the rows are visible.
+    /// </summary>
+    private async Task AnnounceAsync(DbContext context, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
         if (!deliveries.Any(d => !d.IsCompleted))
         {
             return;

@@ -57,19 +57,13 @@ internal sealed partial class EntityFrameworkWebhookStore
             return [];
         }
 
+        var attempts = ends.Where(e => e.Attempt is not null).Select(e => RowMapping.ToRow(e.Attempt!)).ToList();
+        var rows = ends.Select(e => (RowMapping.ToRow(e.Delivery), e.Lease.LeaseId)).ToList();
         string what = ends.Count == 1 ? $"ending the lease of delivery '{ends[0].Delivery.Id}'" : $"ending {ends.Count} leases";
         var held = await GuardAsync(what, async () =>
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await InTransactionAsync(lease.Context, () => EndAllAsync(lease.Context, ends, cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Some lease was lost (rare: it expired and another holder took the delivery). Find out which, one by one.
-                return await InTransactionAsync(lease.Context, () => EndEachAsync(lease.Context, ends, cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
+            return await Queries(lease.Context).Rows.EndLeasesAsync(lease.Context, attempts, rows, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         if (ends.Where((end, i) => held[i] && end.Delivery.Status == DeliveryStatus.Queued).Any())
@@ -80,78 +74,6 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         return held;
     }
-
-    /// <summary>
-    /// The common case, in one round trip: the attempts inserted and each delivery updated where it still carries its
-    /// lease token (the concurrency token); a lost lease makes SaveChanges throw and the transaction roll back.
-    /// </summary>
-    private static async Task<bool[]> EndAllAsync(DbContext context, IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
-    {
-        foreach (var end in ends)
-        {
-            if (end.Attempt is { } attempt)
-            {
-                context.Add(RowMapping.ToRow(attempt));
-            }
-
-            var entry = context.Attach(RowMapping.ToRow(end.Delivery));
-            foreach (string property in EndedLeaseColumns)
-            {
-                entry.Property(property).IsModified = true;
-            }
-
-            var leaseId = entry.Property(d => d.LeaseId);
-            leaseId.OriginalValue = end.Lease.LeaseId;
-            leaseId.CurrentValue = null;
-            leaseId.IsModified = true;
-        }
-
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return [.. ends.Select(_ => true)];
-    }
-
-    /// <summary>After a lost lease: the attempts inserted, and each delivery written by a conditional update of its own.</summary>
-    private static async Task<bool[]> EndEachAsync(DbContext context, IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
-    {
-        context.AddRange(ends.Where(e => e.Attempt is not null).Select(e => RowMapping.ToRow(e.Attempt!)));
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var held = new bool[ends.Count];
-        for (int i = 0; i < ends.Count; i++)
-        {
-            string id = ends[i].Delivery.Id;
-            string leaseId = ends[i].Lease.LeaseId;
-            var row = RowMapping.ToRow(ends[i].Delivery);
-            int updated = await context.Set<DeliveryRow>()
-                .Where(d => d.Id == id && d.LeaseId == leaseId)
-                .ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(d => d.Status, row.Status)
-                        .SetProperty(d => d.AttemptCount, row.AttemptCount)
-                        .SetProperty(d => d.DueAt, row.DueAt)
-                        .SetProperty(d => d.LastAttemptAt, row.LastAttemptAt)
-                        .SetProperty(d => d.LastStatusCode, row.LastStatusCode)
-                        .SetProperty(d => d.CompletedAt, row.CompletedAt)
-                        .SetProperty(d => d.BatchKey, row.BatchKey)
-                        .SetProperty(d => d.LeaseId, (string?)null)
-                        .SetProperty(d => d.LeaseOwner, (string?)null)
-                        .SetProperty(d => d.LeaseExpiresAt, (long?)null)
-                        .SetProperty(d => d.AvailableAt, row.AvailableAt),
-                    cancellationToken)
-                .ConfigureAwait(false);
-            held[i] = updated == 1;
-        }
-
-        return held;
-    }
-
-    // What ending a lease writes besides the lease token: the delivery's state, the lease cleared, the queue position
-    // (the row mapping puts a Queued delivery back at its due time and takes a finished one out).
-    private static readonly string[] EndedLeaseColumns =
-    [
-        nameof(DeliveryRow.Status), nameof(DeliveryRow.AttemptCount), nameof(DeliveryRow.DueAt), nameof(DeliveryRow.LastAttemptAt),
-        nameof(DeliveryRow.LastStatusCode), nameof(DeliveryRow.CompletedAt), nameof(DeliveryRow.BatchKey),
-        nameof(DeliveryRow.LeaseOwner), nameof(DeliveryRow.LeaseExpiresAt), nameof(DeliveryRow.AvailableAt),
-    ];
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {

@@ -89,7 +89,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
     /// Runs <paramref name="work"/> in a transaction under the context's execution strategy, so hosts that enable retries
     /// on failure (<c>EnableRetryOnFailure</c>) work too: a retry starts over with an empty change tracker.
     /// </summary>
-    private static Task<T> InTransactionAsync<T>(DbContext context, Func<Task<T>> work, CancellationToken cancellationToken) =>
+    internal static Task<T> InTransactionAsync<T>(DbContext context, Func<Task<T>> work, CancellationToken cancellationToken) =>
         context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             context.ChangeTracker.Clear();

@@ -8,6 +8,7 @@ namespace WebhookSender;
 internal sealed class WebhookPublisher(
     IWebhookStore store,
     EventTypeCatalog catalog,
+    PayloadBuilder payloads,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookTelemetry telemetry,
@@ -41,6 +42,11 @@ internal sealed class WebhookPublisher(
         {
             activity?.SetTag("webhooks.duplicate", true);
             return new PublishResult(stored.Id, 0, IsDuplicate: true);
+        }
+
+        if (deliveries.Count > 0)
+        {
+            payloads.Remember(message);
         }
 
         activity?.SetTag("webhooks.message_id", message.Id);

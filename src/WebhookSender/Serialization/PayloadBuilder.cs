@@ -31,6 +31,12 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
         return message is null ? null : _messages.GetOrAdd(messageId, message);
     }
 
+    /// <summary>
+    /// Keeps a message just published, so that when this process delivers it (the common case) it needs no read from
+    /// the store. Harmless if the message is never stored (an outbox transaction rolled back): no delivery refers to it.
+    /// </summary>
+    public void Remember(WebhookMessage message) => _messages.GetOrAdd(message.Id, message);
+
     public SerializedPayload Build(WebhookMessage message, WebhookSubscription subscription)
     {
         switch (subscription.PayloadMode)
