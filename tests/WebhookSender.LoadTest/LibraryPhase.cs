@@ -56,9 +56,12 @@ internal static class LibraryPhase
         long failedBefore = attempts.Failed;
         long jitCount = System.Runtime.JitInfo.GetCompiledMethodCount(); var jitTime = System.Runtime.JitInfo.GetCompilationTime(); long exceptions = 0;
         AppDomain.CurrentDomain.FirstChanceException += (_, e) => { if (Interlocked.Increment(ref exceptions) < 4) Console.Error.WriteLine("EXC " + e.Exception.GetType().Name + ": " + e.Exception.Message); };
+        var calls = typeof(WebhookSender.EntityFrameworkCore.EntityFrameworkStoreOptions).Assembly.GetType("WebhookSender.EntityFrameworkCore.EntityFrameworkWebhookStore")!.GetField("TempCalls")!.GetValue(null) as System.Collections.Concurrent.ConcurrentDictionary<string, int>;
+        calls!.Clear();
         var start = Measurement.Take();
         await PublishAsync(publisher, attempts, options, padding, options.Events);
         var end = Measurement.Take();
+        Console.Error.WriteLine("TEMP calls " + string.Join("; ", calls.Select(kv => kv.Key + "=" + kv.Value)));
         Console.Error.WriteLine($"TEMP jit {System.Runtime.JitInfo.GetCompiledMethodCount() - jitCount} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds} ms; exceptions {exceptions}; contention {System.Threading.Monitor.LockContentionCount}");
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore));
@@ -73,16 +76,21 @@ internal static class LibraryPhase
         var done = attempts.WaitForAsync(target);
         using var window = new SemaphoreSlim(Math.Min(options.EffectiveWindow, int.MaxValue / 2));
         attempts.Window = window;
-        for (int e = 0; e < events; e++)
+        int next = -1;
+        async Task PublishSomeAsync()
         {
-            for (int s = 0; s < options.Subscriptions; s++)
+            for (int e = Interlocked.Increment(ref next); e < events; e = Interlocked.Increment(ref next))
             {
-                await window.WaitAsync();
-            }
+                for (int s = 0; s < options.Subscriptions; s++)
+                {
+                    await window.WaitAsync();
+                }
 
-            await publisher.PublishAsync(new WebhookEvent(Payload.EventType, new LoadData(Stopwatch.GetTimestamp(), e, padding)));
+                await publisher.PublishAsync(new WebhookEvent(Payload.EventType, new LoadData(Stopwatch.GetTimestamp(), e, padding)));
+            }
         }
 
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Publishers)).Select(_ => Task.Run(PublishSomeAsync)));
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         attempts.Window = null;
     }

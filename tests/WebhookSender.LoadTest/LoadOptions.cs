@@ -21,6 +21,11 @@ internal sealed record LoadOptions
     /// <summary>Deliveries published but not yet answered, at most; 0 publishes everything at once (a backlog).</summary>
     public int Window { get; init; }
 
+    /// <summary>
+    /// Tasks publishing at once, as the requests of a web app do; each waits for room in the window before it publishes.
+    /// </summary>
+    public int Publishers { get; init; } = 4;
+
     /// <summary>Deliveries sent before measuring, so that the JIT and the connection pool are warm.</summary>
     public int WarmupDeliveries { get; init; } = 4_000;
 
@@ -77,6 +82,7 @@ internal sealed record LoadOptions
                 "payload" => options with { PayloadBytes = Int(value) },
                 "window" => options with { Window = Int(value) },
                 "warmup" => options with { WarmupDeliveries = Int(value) },
+                "publishers" => options with { Publishers = Int(value) },
                 "runs" => options with { Runs = Int(value) },
                 "store" => options with { Store = StoreKind.Parse(value) },
                 "phases" => options with { Phases = value is "baseline" or "library" or "both" ? value : throw new ArgumentException($"phases is baseline, library or both, not '{value}'.") },
@@ -96,11 +102,11 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
-        "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) warmup=4000 runs=3 " +
+        "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=4000 runs=3 " +
         "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
         "resilience=on|off (off: diagnostics, without the resilience handler)";
 

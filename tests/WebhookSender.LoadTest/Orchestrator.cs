@@ -11,7 +11,7 @@ internal static class Orchestrator
     public const string ResultPrefix = "RESULT ";
 
     private const string CsvHeader =
-        "label,machine,store,phase,run,events,subscriptions,concurrency,payload_bytes,window,deliveries,received,duplicates,invalid_signatures," +
+        "label,machine,store,phase,run,events,subscriptions,concurrency,payload_bytes,window,publishers,deliveries,received,duplicates,invalid_signatures," +
         "failed_attempts,seconds,deliveries_per_s,p50_ms,p99_ms,max_ms,cpu_us_per_delivery,alloc_bytes_per_delivery,peak_mib,gc_0_1_2";
 
     public static async Task<int> RunAsync(LoadOptions options)
@@ -25,7 +25,7 @@ internal static class Orchestrator
         using var receiverProcess = StartReceiver(options.Receiver, secret, out var url);
         using var receiver = new ReceiverClient(url);
         Console.WriteLine($"Receiver {url} (pid {receiverProcess.Id}); {options.Events} events × {options.Subscriptions} subscriptions, " +
-                          $"concurrency {options.Concurrency}, {options.PayloadBytes} B bodies, window {(options.Window == 0 ? "none" : options.Window)}, store {options.Store}, {options.Runs} runs.");
+                          $"concurrency {options.Concurrency}, {options.PayloadBytes} B bodies, window {(options.Window == 0 ? "none" : options.Window)}, {options.Publishers} publishers, store {options.Store}, {options.Runs} runs.");
         var results = new List<(int Run, PhaseResult Result)>();
         try
         {
@@ -127,7 +127,7 @@ internal static class Orchestrator
         line.AppendLine(string.Join(',', (object[])
         [
             Csv(options.Label), Csv($"{Environment.ProcessorCount} cores"), r.Store, r.Phase, run, options.Events, options.Subscriptions, options.Concurrency,
-            options.PayloadBytes, options.Window, r.Deliveries, r.Received, r.Duplicates, r.InvalidSignatures, r.FailedAttempts,
+            options.PayloadBytes, options.Window, options.Publishers, r.Deliveries, r.Received, r.Duplicates, r.InvalidSignatures, r.FailedAttempts,
             F(r.Seconds, "0.000"), F(r.DeliveriesPerSecond, "0"), F(r.P50Ms, "0.000"), F(r.P99Ms, "0.000"), F(r.MaxMs, "0.000"),
             F(r.CpuMicrosecondsPerDelivery, "0.0"), F(r.AllocatedBytesPerDelivery, "0"), F(r.PeakMemoryMiB, "0.0"), r.Collections,
         ]));

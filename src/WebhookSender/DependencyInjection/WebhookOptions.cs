@@ -37,10 +37,11 @@ public sealed class WebhookOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long the dispatcher may reuse a subscription it read, instead of reading it for every delivery. Changes made
-    /// through this process apply at once; with several instances on one database, another instance's change (a new URL,
-    /// a rotated secret, a disabled subscription) applies here within this time. <see cref="TimeSpan.Zero"/> reads every
-    /// time. Default 1 second.
+    /// How long subscriptions read from the store are reused: by the dispatcher for the next deliveries to the same
+    /// subscription, and by the publisher for the next events of the same type and tenant. Changes made through this
+    /// process apply at once; with several instances on one database, another instance's change (a new subscription, a
+    /// new URL, a rotated secret, a disabled subscription) applies here within this time. <see cref="TimeSpan.Zero"/>
+    /// reads every time. Default 1 second.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan SubscriptionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);

@@ -7,6 +7,7 @@ namespace WebhookSender;
 
 internal sealed class WebhookPublisher(
     IWebhookStore store,
+    SubscriptionCache subscriptions,
     EventTypeCatalog catalog,
     PayloadBuilder payloads,
     IOptions<WebhookOptions> options,
@@ -27,7 +28,7 @@ internal sealed class WebhookPublisher(
         var now = timeProvider.GetUtcNow();
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
         // The store narrows by tenant and type through its index; filters and expiry are checked on those few.
-        var candidates = await store.FindSubscriptionsAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
+        var candidates = await subscriptions.FindAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
         var deliveries = new List<WebhookDelivery>(candidates.Count);
         foreach (var subscription in candidates)
         {
@@ -37,16 +38,17 @@ internal sealed class WebhookPublisher(
             }
         }
 
+        if (deliveries.Count > 0)
+        {
+            // Before storing: the dispatcher may lease the deliveries before this call returns.
+            payloads.Remember(message);
+        }
+
         var stored = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
         if (stored.Id != message.Id)
         {
             activity?.SetTag("webhooks.duplicate", true);
             return new PublishResult(stored.Id, 0, IsDuplicate: true);
-        }
-
-        if (deliveries.Count > 0)
-        {
-            payloads.Remember(message);
         }
 
         activity?.SetTag("webhooks.message_id", message.Id);

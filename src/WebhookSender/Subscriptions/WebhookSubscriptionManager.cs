@@ -32,6 +32,7 @@ internal sealed class WebhookSubscriptionManager(
 
         await CheckTenantLimitAsync(subscription.TenantId, cancellationToken).ConfigureAwait(false);
         await store.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
+        cache.Invalidate(subscription.Id);
         Log.SubscriptionCreated(logger, subscription.Id, subscription.TenantId);
         if (options.Value.PingOnCreate && subscription.IsActive)
         {

@@ -34,4 +34,30 @@ public class SubscriptionCacheTests
         Assert.Equal(new Uri("https://receiver.example/again"), (await cache.GetAsync("sub_1", default))!.Url);
         Assert.Null(await cache.GetAsync("sub_gone", default));
     }
+
+    [Fact]
+    public async Task Matches_within_its_duration_and_anew_after_a_local_change_or_when_it_expires()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var store = new InMemory.InMemoryWebhookStore(clock, Options.Create(new InMemory.InMemoryStoreOptions()));
+        var cache = new SubscriptionCache(store, Options.Create(new WebhookOptions()), clock);
+        await store.AddSubscriptionAsync(Subscription("sub_1"), default);
+
+        Assert.Equal(["sub_1"], (await cache.FindAsync("order.created", null, default)).Select(s => s.Id));
+        await store.AddSubscriptionAsync(Subscription("sub_2"), default);
+        Assert.Equal(["sub_1"], (await cache.FindAsync("order.created", null, default)).Select(s => s.Id));
+
+        cache.Invalidate("sub_2");
+        Assert.Equal(["sub_1", "sub_2"], (await cache.FindAsync("order.created", null, default)).Select(s => s.Id));
+
+        await store.DeleteSubscriptionAsync("sub_1", default);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["sub_2"], (await cache.FindAsync("order.created", null, default)).Select(s => s.Id));
+    }
+
+    private static WebhookSubscription Subscription(string id) => new()
+    {
+        Id = id, Url = new Uri("https://receiver.example/hooks"), EventTypes = ["*"],
+        Secrets = [new WebhookSecret { Value = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", CreatedAt = Now }], CreatedAt = Now, UpdatedAt = Now,
+    };
 }
