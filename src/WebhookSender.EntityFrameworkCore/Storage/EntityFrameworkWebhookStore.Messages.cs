@@ -143,7 +143,11 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             var deliveryRows = deliveries.Select(RowMapping.ToRow).ToList();
             string? channel = deliveries.Any(d => !d.IsCompleted) ? _notifications.ChannelFor(queries.Provider) : null;
-            await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(context, async () =>
+            {
+                await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (DbException)
         {

@@ -14,8 +14,8 @@ internal sealed partial class EntityFrameworkWebhookStore
             var now = _timeProvider.GetUtcNow();
             var expiresAt = now + leaseDuration;
             string prefix = Guid.NewGuid().ToString("N") + ":";
-            var rows = await Queries(lease.Context)
-                .LeaseAsync(lease.Context, prefix, _options.InstanceId, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now), maxCount, cancellationToken)
+            var rows = await WriteAsync(lease.Context, () => Queries(lease.Context)
+                .LeaseAsync(lease.Context, prefix, _options.InstanceId, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now), maxCount, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
 
             // RETURNING gives no order; hand the work out earliest due first.
@@ -63,7 +63,8 @@ internal sealed partial class EntityFrameworkWebhookStore
         var held = await GuardAsync(what, async () =>
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await Queries(lease.Context).Rows.EndLeasesAsync(lease.Context, attempts, rows, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(lease.Context, () => Queries(lease.Context).Rows.EndLeasesAsync(lease.Context, attempts, rows, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         if (ends.Where((end, i) => held[i] && end.Delivery.Status == DeliveryStatus.Queued).Any())

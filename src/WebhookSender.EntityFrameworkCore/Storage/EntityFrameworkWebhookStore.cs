@@ -21,6 +21,10 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
     private readonly EntityFrameworkStoreOptions _options;
     private LeaseQueries? _queries;
 
+    // SQLite lets one writer in at a time and makes the others sleep and retry; queueing this process's busiest writers
+    // (publish, lease, end of lease) here instead keeps them from sleeping on each other.
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
     public EntityFrameworkWebhookStore(
         IWebhookContextFactory contexts,
         SubscriptionDocuments documents,
@@ -58,6 +62,25 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
         }
 
         return lease;
+    }
+
+    /// <summary>Runs a write, one at a time on SQLite.</summary>
+    private async Task<T> WriteAsync<T>(DbContext context, Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        if (Queries(context).Provider != StoreProvider.Sqlite)
+        {
+            return await write().ConfigureAwait(false);
+        }
+
+        await _sqliteWriter.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sqliteWriter.Release();
+        }
     }
 
     /// <summary>
