@@ -17,13 +17,13 @@ internal sealed class SubscriptionHealth(
     TimeProvider timeProvider,
     ILogger<SubscriptionHealth> logger)
 {
-    public async Task RecordAsync(WebhookSubscription subscription, AttemptTrigger trigger, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        if (trigger is AttemptTrigger.Ping or AttemptTrigger.Test || (succeeded && subscription.ConsecutiveFailures == 0))
-        {
-            return; // nothing to write on the hot path of a healthy endpoint
-        }
+    public Task RecordAsync(WebhookSubscription subscription, AttemptTrigger trigger, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken) =>
+        trigger is AttemptTrigger.Ping or AttemptTrigger.Test || (succeeded && subscription.ConsecutiveFailures == 0)
+            ? Task.CompletedTask // nothing to write (nor allocate) on the hot path of a healthy endpoint
+            : RecordChangeAsync(subscription, succeeded, at, cancellationToken);
 
+    private async Task RecordChangeAsync(WebhookSubscription subscription, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         var disableAfter = options.Value.DisableAfter;
         DateTimeOffset? recoveredFrom = null;
         string? disabledFor = null;

@@ -39,7 +39,7 @@ internal sealed class WebhookHttpSender(
         var secrets = LiveSecrets(subscription.Secrets, startedAt);
         using var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
         request.Content = new ByteArrayContent(payload.Body);
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(payload.MediaType);
+        request.Content.Headers.TryAddWithoutValidation("content-type", payload.MediaType); // the serializer's own, valid value
         request.Headers.TryAddWithoutValidation("webhook-id", messageId);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, secrets));
