@@ -27,15 +27,7 @@ internal sealed class WebhookPublisher(
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
         // The store narrows by tenant and type through its index; filters and expiry are checked on those few.
         var candidates = await store.FindSubscriptionsAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
-        var deliveries = new List<WebhookDelivery>(candidates.Count);
-        foreach (var subscription in candidates)
-        {
-            if (subscription.IsLiveAt(now) && subscription.Matches(message.Attributes))
-            {
-                deliveries.Add(NewDelivery(message, subscription, AttemptTrigger.Scheduled, now));
-            }
-        }
-
+        var deliveries = new PublishedDeliveries(message, Matching(candidates, message, now), now);
         var stored = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
         if (stored.Id != message.Id)
         {
@@ -62,7 +54,38 @@ internal sealed class WebhookPublisher(
         CreatedAt = now,
     };
 
-    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now)
+    /// <summary>The candidates that are live and whose filters accept the message: usually all of them, then the list itself.</summary>
+    private static IReadOnlyList<WebhookSubscription> Matching(IReadOnlyList<WebhookSubscription> candidates, WebhookMessage message, DateTimeOffset now)
+    {
+        int i = 0;
+        while (i < candidates.Count && IsMatch(candidates[i]))
+        {
+            i++;
+        }
+
+        if (i == candidates.Count)
+        {
+            return candidates;
+        }
+
+        var matching = new List<WebhookSubscription>(candidates.Count - 1);
+        for (int j = 0; j < candidates.Count; j++)
+        {
+            if (j < i || (j > i && IsMatch(candidates[j])))
+            {
+                matching.Add(candidates[j]);
+            }
+        }
+
+        return matching;
+
+        bool IsMatch(WebhookSubscription subscription) => subscription.IsLiveAt(now) && subscription.Matches(message.Attributes);
+    }
+
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now) =>
+        NewDelivery(message, subscription, trigger, now, WebhookIds.NewDeliveryId(now));
+
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now, string id)
     {
         // Published events of a batching subscription wait for the end of their window, which every instance computes
         // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
@@ -70,7 +93,7 @@ internal sealed class WebhookPublisher(
         var dueAt = batchWindow is { } window ? new DateTimeOffset((now.UtcTicks / window.Ticks + 1) * window.Ticks, TimeSpan.Zero) : now;
         return new()
         {
-            Id = WebhookIds.NewDeliveryId(now),
+            Id = id,
             MessageId = message.Id,
             SubscriptionId = subscription.Id,
             TenantId = message.TenantId,
