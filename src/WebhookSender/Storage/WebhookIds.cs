@@ -5,6 +5,9 @@ namespace WebhookSender;
 /// <summary>Creates prefixed, time-ordered ids: <c>msg_</c>, <c>sub_</c>, <c>dlv_</c> followed by 32 hex digits (no dots).</summary>
 internal static class WebhookIds
 {
+    /// <summary>The length of a delivery id made here.</summary>
+    public const int DeliveryIdLength = 36;
+
     private const string DeliveryPrefix = "dlv_";
 
     // The 62 random bits at the end of a version 7 UUID (RFC 9562 "rand_b"); the 2 bits above them hold the variant.
@@ -33,6 +36,13 @@ internal static class WebhookIds
         tail = (tail & ~RandomBitsMask) | ((tail + (ulong)offset) & RandomBitsMask);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], tail);
         return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>Writes <c>dlv_</c> and the 32 lowercase hex digits of <paramref name="id"/> (36 characters).</summary>
+    public static void FormatDeliveryId(Guid id, Span<char> destination)
+    {
+        DeliveryPrefix.CopyTo(destination);
+        id.TryFormat(destination[DeliveryPrefix.Length..], out _, "N");
     }
 
     // One string per id (a publish makes one per subscription), instead of the Guid's text and then the concatenation.
