@@ -54,26 +54,27 @@ internal sealed class WebhookPublisher(
         CreatedAt = now,
     };
 
-    /// <summary>The candidates that are live and whose filters accept the message: usually all of them, then the list itself.</summary>
+    /// <summary>The candidates that are live and whose filters accept the message.</summary>
     private static IReadOnlyList<WebhookSubscription> Matching(IReadOnlyList<WebhookSubscription> candidates, WebhookMessage message, DateTimeOffset now)
     {
-        int i = 0;
-        while (i < candidates.Count && IsMatch(candidates[i]))
+        // Usually every candidate matches: then the store's fresh list serves as it is, instead of a copy.
+        bool all = true;
+        for (int i = 0; i < candidates.Count && all; i++)
         {
-            i++;
+            all = IsMatch(candidates[i]);
         }
 
-        if (i == candidates.Count)
+        if (all)
         {
             return candidates;
         }
 
-        var matching = new List<WebhookSubscription>(candidates.Count - 1);
-        for (int j = 0; j < candidates.Count; j++)
+        var matching = new List<WebhookSubscription>(candidates.Count);
+        foreach (var subscription in candidates)
         {
-            if (j < i || (j > i && IsMatch(candidates[j])))
+            if (IsMatch(subscription))
             {
-                matching.Add(candidates[j]);
+                matching.Add(subscription);
             }
         }
 
