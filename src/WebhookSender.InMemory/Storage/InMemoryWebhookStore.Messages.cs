@@ -3,7 +3,7 @@ namespace WebhookSender.InMemory;
 internal sealed partial class InMemoryWebhookStore
 {
     private static readonly LogKeyComparer<string> OldestFirst = new(StringComparer.Ordinal, newestFirst: false);
-    private static readonly LogKeyComparer<string> NewestFirst = new(StringComparer.Ordinal, newestFirst: true);
+    private static readonly LogKeyComparer<DeliveryKey> DeliveriesNewestFirst = new(Comparer<DeliveryKey>.Default, newestFirst: true);
 
     private readonly Dictionary<string, MessageEntry> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<(TenantKey Tenant, string Key), string> _messageIdsByIdempotencyKey = [];
@@ -11,13 +11,18 @@ internal sealed partial class InMemoryWebhookStore
     // Messages whose deliveries are all completed, oldest first: the ones retention may drop.
     private readonly SortedSet<LogKey<string>> _completedMessages = new(OldestFirst);
 
-    private readonly Dictionary<string, DeliveryEntry> _deliveries = new(StringComparer.Ordinal);
-    private readonly SortedSet<LogKey<string>> _deliveryLog = new(NewestFirst);
+    private readonly Dictionary<DeliveryKey, DeliveryEntry> _deliveries = [];
+    private readonly DeliveryLog _deliveryLog = new();
     private int _pendingDeliveries;
 
     public Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        StoreArguments.CheckDeliveriesOf(message, deliveries);
+        // The publisher's own list is made for this message with distinct ids; read as records, it would make them all.
+        var published = deliveries is PublishedDeliveries own && ReferenceEquals(own.Message, message) ? own : null;
+        if (published is null)
+        {
+            StoreArguments.CheckDeliveriesOf(message, deliveries);
+        }
 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
@@ -33,22 +38,24 @@ internal sealed partial class InMemoryWebhookStore
                 throw new InvalidOperationException($"A message with the id '{message.Id}' already exists; nothing was stored.");
             }
 
-            CheckNewDeliveries(deliveries, "publishing");
+            if (published is null)
+            {
+                CheckNewDeliveries(deliveries, "publishing");
+            }
+            else
+            {
+                CheckNewDeliveries(published);
+            }
 
             // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
-            var entry = new MessageEntry(message, deliveries.Count);
+            var entry = new MessageEntry(message);
             _messages.Add(message.Id, entry);
             if (message.IdempotencyKey is { } newKey)
             {
                 _messageIdsByIdempotencyKey.Add((new TenantKey(message.TenantId), newKey), message.Id);
             }
 
-            bool queued = false;
-            foreach (var delivery in deliveries)
-            {
-                queued |= StoreDelivery(entry, delivery);
-            }
-
+            bool queued = StoreDeliveries(entry, published is null ? NewEntries(entry, deliveries) : NewEntries(entry, published));
             if (entry.PendingDeliveries == 0)
             {
                 _completedMessages.Add(entry.RetentionKey);
@@ -97,11 +104,11 @@ internal sealed partial class InMemoryWebhookStore
             CheckNewDeliveries(deliveries, "adding");
 
             bool queued = false;
-            foreach (var delivery in deliveries)
+            foreach (var group in deliveries.GroupBy(delivery => _messages[delivery.MessageId]))
             {
-                var message = _messages[delivery.MessageId];
+                var message = group.Key;
                 bool wasCompleted = message.PendingDeliveries == 0;
-                queued |= StoreDelivery(message, delivery);
+                queued |= StoreDeliveries(message, [.. group.Select(delivery => new DeliveryEntry(message, delivery))]);
                 if (wasCompleted && message.PendingDeliveries > 0)
                 {
                     _completedMessages.Remove(message.RetentionKey);
@@ -123,45 +130,49 @@ internal sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(_deliveries.GetValueOrDefault(id)?.Delivery);
+            return Task.FromResult(_deliveries.GetValueOrDefault(DeliveryKey.From(id))?.Delivery);
         }
     }
 
     public Task<WebhookPage<WebhookDelivery>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        LogKey<string>? after = query.Cursor is { } cursor && PageCursor.Decode(cursor, nameof(query)) is var (ticks, id) ? new LogKey<string>(ticks, id) : null;
+        LogKey<DeliveryKey>? after = query.Cursor is { } cursor && PageCursor.Decode(cursor, nameof(query)) is var (ticks, id)
+            ? new LogKey<DeliveryKey>(ticks, DeliveryKey.From(id))
+            : null;
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             // A message's deliveries are few: sort them rather than scanning the whole log.
-            IEnumerable<LogKey<string>> keys = _deliveryLog;
-            if (query.MessageId is { } messageId)
-            {
-                keys = _messages.TryGetValue(messageId, out var message)
-                    ? message.DeliveryIds.Select(id => _deliveries[id].LogKey).Order(NewestFirst).ToList()
-                    : [];
-            }
+            IEnumerable<DeliveryEntry> entries = query.MessageId is not { } messageId ? _deliveryLog.NewestFirst()
+                : _messages.TryGetValue(messageId, out var message) ? DeliveryLog.NewestFirst(message)
+                : [];
 
             var page = ReadPage(
-                keys,
-                NewestFirst,
+                entries.Select(entry => new LogKey<DeliveryKey>(entry.CreatedTicks, entry.Key)),
+                DeliveriesNewestFirst,
                 after,
                 query.Since,
                 query.Until,
                 query.Limit,
-                key => _deliveries[key.Id].Delivery,
-                delivery => Matches(query, delivery),
-                key => PageCursor.Encode(key.Ticks, key.Id));
-            return Task.FromResult(page);
+                key => _deliveries[key.Id],
+                entry => Matches(query, entry),
+                key => PageCursor.Encode(key.Ticks, key.Id.ToString()));
+            var items = new List<WebhookDelivery>(page.Items.Count);
+            foreach (var entry in page.Items)
+            {
+                items.Add(entry.Delivery);
+            }
+
+            return Task.FromResult(new WebhookPage<WebhookDelivery>(items, page.NextCursor));
         }
     }
 
-    private static bool Matches(DeliveryQuery query, WebhookDelivery delivery) =>
-        (query.SubscriptionId is null || string.Equals(delivery.SubscriptionId, query.SubscriptionId, StringComparison.Ordinal))
-        && (query.MessageId is null || string.Equals(delivery.MessageId, query.MessageId, StringComparison.Ordinal))
-        && (query.TenantId is null || string.Equals(delivery.TenantId, query.TenantId, StringComparison.Ordinal))
-        && (query.Status is null || delivery.Status == query.Status);
+    private static bool Matches(DeliveryQuery query, DeliveryEntry entry) =>
+        (query.SubscriptionId is null || string.Equals(entry.SubscriptionId, query.SubscriptionId, StringComparison.Ordinal))
+        && (query.MessageId is null || string.Equals(entry.CurrentMessageId, query.MessageId, StringComparison.Ordinal))
+        && (query.TenantId is null || string.Equals(entry.TenantId, query.TenantId, StringComparison.Ordinal))
+        && (query.Status is null || entry.Status == query.Status);
 
     /// <summary>Refuses new deliveries that reuse an id or would pass the cap on pending deliveries.</summary>
     private void CheckNewDeliveries(IReadOnlyList<WebhookDelivery> deliveries, string action)
@@ -170,9 +181,9 @@ internal sealed partial class InMemoryWebhookStore
         int pending = 0;
         foreach (var delivery in deliveries)
         {
-            if (_deliveries.ContainsKey(delivery.Id) || !ids.Add(delivery.Id))
+            if (_deliveries.ContainsKey(DeliveryKey.From(delivery.Id)) || !ids.Add(delivery.Id))
             {
-                throw new InvalidOperationException($"A delivery with the id '{delivery.Id}' already exists; nothing was stored.");
+                throw DuplicateDelivery(delivery.Id);
             }
 
             if (!delivery.IsCompleted)
@@ -181,6 +192,26 @@ internal sealed partial class InMemoryWebhookStore
             }
         }
 
+        CheckCapacity(pending, action);
+    }
+
+    /// <summary>Refuses published deliveries whose id is taken (their ids differ from each other) or that pass the cap.</summary>
+    private void CheckNewDeliveries(PublishedDeliveries deliveries)
+    {
+        for (int i = 0; i < deliveries.Count; i++)
+        {
+            var key = new DeliveryKey(deliveries.IdAt(i));
+            if (_deliveries.ContainsKey(key))
+            {
+                throw DuplicateDelivery(key.ToString());
+            }
+        }
+
+        CheckCapacity(deliveries.Count, "publishing");
+    }
+
+    private void CheckCapacity(int pending, string action)
+    {
         if (pending > 0 && (long)_pendingDeliveries + pending > _maxPendingDeliveries)
         {
             throw new WebhookCapacityExceededException(
@@ -190,30 +221,65 @@ internal sealed partial class InMemoryWebhookStore
         }
     }
 
-    /// <summary>Stores one new delivery of <paramref name="message"/>; returns whether it entered the queue.</summary>
-    private bool StoreDelivery(MessageEntry message, WebhookDelivery delivery)
+    private static InvalidOperationException DuplicateDelivery(string id) => new($"A delivery with the id '{id}' already exists; nothing was stored.");
+
+    private static DeliveryEntry[] NewEntries(MessageEntry message, IReadOnlyList<WebhookDelivery> deliveries)
     {
-        var entry = new DeliveryEntry(delivery);
-        _deliveries.Add(delivery.Id, entry);
-        _deliveryLog.Add(entry.LogKey);
-        message.DeliveryIds.Add(delivery.Id);
-        if (delivery.IsCompleted)
+        var entries = new DeliveryEntry[deliveries.Count];
+        for (int i = 0; i < entries.Length; i++)
         {
-            return false;
+            entries[i] = new DeliveryEntry(message, deliveries[i]);
         }
 
-        message.PendingDeliveries++;
-        _pendingDeliveries++;
-        Enqueue(entry, delivery.DueAt);
-        IndexBatch(entry);
-        return true;
+        return entries;
+    }
+
+    /// <summary>Entries for published deliveries: compact, except those going in a batch, which are kept as records.</summary>
+    private static DeliveryEntry[] NewEntries(MessageEntry message, PublishedDeliveries deliveries)
+    {
+        var entries = new DeliveryEntry[deliveries.Count];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entries[i] = deliveries.IsBatched(i)
+                ? new DeliveryEntry(message, deliveries[i])
+                : new DeliveryEntry(message, new DeliveryKey(deliveries.IdAt(i)), deliveries.SubscriptionAt(i).Id, deliveries.CreatedAt);
+        }
+
+        return entries;
+    }
+
+    /// <summary>Stores new deliveries of <paramref name="message"/>; returns whether any entered the queue.</summary>
+    private bool StoreDeliveries(MessageEntry message, DeliveryEntry[] entries)
+    {
+        bool queued = false;
+        foreach (var entry in entries)
+        {
+            _deliveries.Add(entry.Key, entry);
+            if (entry.IsCompleted)
+            {
+                continue;
+            }
+
+            message.PendingDeliveries++;
+            _pendingDeliveries++;
+            Enqueue(entry, entry.DueAt);
+            if (entry.BatchKey is not null)
+            {
+                IndexBatch(entry);
+            }
+
+            queued = true;
+        }
+
+        _deliveryLog.Add(message, entries);
+        return queued;
     }
 
     /// <summary>Books a delivery that just reached Succeeded or Failed, then applies message retention.</summary>
     private void OnDeliveryCompleted(DeliveryEntry delivery)
     {
         _pendingDeliveries--;
-        var message = _messages[delivery.MessageId];
+        var message = delivery.Message;
         if (--message.PendingDeliveries == 0)
         {
             _completedMessages.Add(message.RetentionKey);
@@ -239,47 +305,17 @@ internal sealed partial class InMemoryWebhookStore
                 }
             }
 
-            // Queue entries of these deliveries go stale: they are skipped once popped.
-            foreach (string deliveryId in message.DeliveryIds)
+            _deliveryLog.Remove(message);
+            foreach (var run in message.Runs)
             {
-                if (_deliveries.Remove(deliveryId, out var delivery))
+                foreach (var delivery in run.Entries)
                 {
-                    _deliveryLog.Remove(delivery.LogKey);
+                    _deliveries.Remove(delivery.Key);
+
+                    // Queue entries hold the delivery itself: a new version makes any left behind stale.
+                    delivery.Version++;
                 }
             }
         }
-    }
-
-    private sealed class MessageEntry(WebhookMessage message, int deliveryCount)
-    {
-        public WebhookMessage Message { get; } = message;
-
-        public LogKey<string> RetentionKey { get; } = new(message.CreatedAt.UtcTicks, message.Id);
-
-        // Sized for the deliveries stored with the message; redeliveries are rare and may grow it.
-        public List<string> DeliveryIds { get; } = new(deliveryCount);
-
-        public int PendingDeliveries { get; set; }
-    }
-
-    private sealed class DeliveryEntry(WebhookDelivery delivery)
-    {
-        /// <summary>The current state; replaced (never mutated) on every change.</summary>
-        public WebhookDelivery Delivery { get; set; } = delivery;
-
-        /// <summary>The message as first stored, for bookkeeping that must not follow a caller's edits.</summary>
-        public string MessageId { get; } = delivery.MessageId;
-
-        /// <summary>The position in the delivery log, fixed when stored.</summary>
-        public LogKey<string> LogKey { get; } = new(delivery.CreatedAt.UtcTicks, delivery.Id);
-
-        /// <summary>Bumped on every state change; queue entries carrying an older version are stale.</summary>
-        public long Version { get; set; }
-
-        /// <summary>The lease the delivery is held under, or <see langword="null"/> when not leased.</summary>
-        public string? LeaseId { get; set; }
-
-        /// <summary>When the current lease lapses.</summary>
-        public DateTimeOffset LeaseExpiresAt { get; set; }
     }
 }

@@ -10,7 +10,7 @@ internal sealed partial class InMemoryWebhookStore
     // Due-time ordered work: a delivery is due at its DueAt while Queued, and at its lease expiry while Dispatched. Each
     // entry carries the delivery's version when pushed; any later change makes it stale, and stale entries are dropped
     // when they reach the top. The sequence keeps entries with the same due time in FIFO order.
-    private readonly PriorityQueue<(string DeliveryId, long Version), (long DueTicks, long Sequence)> _queue = new();
+    private readonly PriorityQueue<(DeliveryEntry Entry, long Version), (long DueTicks, long Sequence)> _queue = new();
     private long _sequence;
 
     // Completed (and replaced) when work is stored or rescheduled, only if a waiter took it since the last signal.
@@ -234,15 +234,17 @@ internal sealed partial class InMemoryWebhookStore
     }
 
     private void Enqueue(DeliveryEntry entry, DateTimeOffset dueAt) =>
-        _queue.Enqueue((entry.LogKey.Id, entry.Version), (dueAt.UtcTicks, _sequence++));
+        _queue.Enqueue((entry, entry.Version), (dueAt.UtcTicks, _sequence++));
 
     /// <summary>Finds the earliest live queue entry, dropping stale ones on the way.</summary>
     private bool TryPeekLive([NotNullWhen(true)] out DeliveryEntry? entry, out long dueTicks)
     {
         while (_queue.TryPeek(out var item, out var priority))
         {
-            if (_deliveries.TryGetValue(item.DeliveryId, out entry) && entry.Version == item.Version && !entry.Delivery.IsCompleted)
+            // A dropped delivery's version moved on (see TrimMessages), so it never shows up here.
+            if (item.Entry.Version == item.Version && !item.Entry.IsCompleted)
             {
+                entry = item.Entry;
                 dueTicks = priority.DueTicks;
                 return true;
             }

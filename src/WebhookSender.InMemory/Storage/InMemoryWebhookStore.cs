@@ -9,8 +9,9 @@ namespace WebhookSender.InMemory;
 /// every collection is bounded by <see cref="InMemoryStoreOptions"/>.
 /// </summary>
 /// <remarks>
-/// Stored records are immutable, so they are handed out as they are; collections are always fresh lists. The partial
-/// files hold the subscriptions, the messages and deliveries, the attempt log and the queue.
+/// Stored records are immutable, so they are handed out as they are; collections are always fresh lists. Published
+/// deliveries are kept compact (<see cref="DeliveryEntry"/>) and made into records when read. The partial files hold the
+/// subscriptions, the messages and deliveries, the attempt log and the queue.
 /// </remarks>
 internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQueue, IDeliveryBatchQueue
 {

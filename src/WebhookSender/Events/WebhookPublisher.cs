@@ -29,15 +29,7 @@ internal sealed class WebhookPublisher(
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
         // The store narrows by tenant and type through its index; filters and expiry are checked on those few.
         var candidates = await subscriptions.FindAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
-        var deliveries = new List<WebhookDelivery>(candidates.Count);
-        foreach (var subscription in candidates)
-        {
-            if (subscription.IsLiveAt(now) && subscription.Matches(message.Attributes))
-            {
-                deliveries.Add(NewDelivery(message, subscription, AttemptTrigger.Scheduled, now));
-            }
-        }
-
+        var deliveries = new PublishedDeliveries(message, Matching(candidates, message, now), now);
         if (deliveries.Count > 0)
         {
             // Before storing: the dispatcher may lease the deliveries before this call returns.
@@ -70,7 +62,39 @@ internal sealed class WebhookPublisher(
         CreatedAt = now,
     };
 
-    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now)
+    /// <summary>The candidates that are live and whose filters accept the message.</summary>
+    private static IReadOnlyList<WebhookSubscription> Matching(IReadOnlyList<WebhookSubscription> candidates, WebhookMessage message, DateTimeOffset now)
+    {
+        // Usually every candidate matches: then the candidate list (never changed once made) serves as it is, instead of a copy.
+        bool all = true;
+        for (int i = 0; i < candidates.Count && all; i++)
+        {
+            all = IsMatch(candidates[i]);
+        }
+
+        if (all)
+        {
+            return candidates;
+        }
+
+        var matching = new List<WebhookSubscription>(candidates.Count);
+        foreach (var subscription in candidates)
+        {
+            if (IsMatch(subscription))
+            {
+                matching.Add(subscription);
+            }
+        }
+
+        return matching;
+
+        bool IsMatch(WebhookSubscription subscription) => subscription.IsLiveAt(now) && subscription.Matches(message.Attributes);
+    }
+
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now) =>
+        NewDelivery(message, subscription, trigger, now, WebhookIds.NewDeliveryId(now));
+
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now, string id)
     {
         // Published events of a batching subscription wait for the end of their window, which every instance computes
         // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
@@ -78,7 +102,7 @@ internal sealed class WebhookPublisher(
         var dueAt = batchWindow is { } window ? new DateTimeOffset((now.UtcTicks / window.Ticks + 1) * window.Ticks, TimeSpan.Zero) : now;
         return new()
         {
-            Id = WebhookIds.NewDeliveryId(now),
+            Id = id,
             MessageId = message.Id,
             SubscriptionId = subscription.Id,
             TenantId = message.TenantId,

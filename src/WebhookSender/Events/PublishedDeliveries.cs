@@ -1,0 +1,70 @@
+using System.Collections;
+
+namespace WebhookSender;
+
+/// <summary>
+/// The deliveries of one published message, one per matched subscription, made only when read. A store that keeps
+/// deliveries compactly (the in-memory one) takes <see cref="SubscriptionAt"/> and <see cref="IdAt"/> instead, so a
+/// publish with a large fan-out creates no <see cref="WebhookDelivery"/> record at all. Any other store reads the list as
+/// it is; each delivery is made once, on first read.
+/// </summary>
+internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
+{
+    private readonly IReadOnlyList<WebhookSubscription> _subscriptions;
+    private readonly Guid _firstId;
+    private WebhookDelivery?[]? _made;
+
+    /// <param name="message">The message the deliveries belong to.</param>
+    /// <param name="subscriptions">The matched subscriptions, one delivery each; the list is kept, not copied.</param>
+    /// <param name="now">When they are created and, unless batched, due.</param>
+    public PublishedDeliveries(WebhookMessage message, IReadOnlyList<WebhookSubscription> subscriptions, DateTimeOffset now)
+    {
+        Message = message;
+        _subscriptions = subscriptions;
+        CreatedAt = now;
+        _firstId = Guid.CreateVersion7(now);
+    }
+
+    public WebhookMessage Message { get; }
+
+    /// <summary>When the deliveries were created; also their due time, unless the subscription batches.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    public int Count => _subscriptions.Count;
+
+    /// <summary>The subscription of the delivery at <paramref name="index"/>.</summary>
+    public WebhookSubscription SubscriptionAt(int index) => _subscriptions[index];
+
+    /// <summary>
+    /// Whether the delivery at <paramref name="index"/> goes in a batch: then it is due at the end of its window and has a
+    /// batch key. Any other is Queued, scheduled, and due at <see cref="CreatedAt"/>.
+    /// </summary>
+    public bool IsBatched(int index) => _subscriptions[index].Batching is not null;
+
+    /// <summary>The id of the delivery at <paramref name="index"/> (<c>dlv_</c> and its 32 hex digits); ids ascend with the index.</summary>
+    public Guid IdAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return WebhookIds.Offset(_firstId, index);
+    }
+
+    public WebhookDelivery this[int index]
+    {
+        get
+        {
+            _made ??= new WebhookDelivery?[Count];
+            return _made[index] ??= WebhookPublisher.NewDelivery(
+                Message, _subscriptions[index], AttemptTrigger.Scheduled, CreatedAt, WebhookIds.DeliveryId(IdAt(index)));
+        }
+    }
+
+    public IEnumerator<WebhookDelivery> GetEnumerator()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
