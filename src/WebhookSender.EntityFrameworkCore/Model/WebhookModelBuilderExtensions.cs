@@ -131,6 +131,31 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(a => a.MessageId).HasDatabaseName("ix_webhook_attempts_message_id");
         });
 
+        UseByteOrderOnPostgreSql(modelBuilder);
         return modelBuilder;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, gives every text column of the webhook tables the "C" collation: ids and keys are ASCII and compare
+    /// byte by byte, the ordinal order the library's paging uses, instead of through the database's locale (which may
+    /// ignore the underscores in ids, and made every index insert and lookup measurably slower). SQLite compares bytes
+    /// already.
+    /// </summary>
+    private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
+    {
+        // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
+        if (!modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(AttemptRow)];
+        foreach (var type in tables)
+        {
+            foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))
+            {
+                property.SetCollation("C");
+            }
+        }
     }
 }

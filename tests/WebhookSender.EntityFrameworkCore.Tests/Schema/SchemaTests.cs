@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using static WebhookSender.StoreContract.ContractData;
@@ -23,6 +24,33 @@ public sealed class SchemaTests
         string script = context.Database.GenerateCreateScript();
         Assert.Contains("CREATE INDEX \"ix_webhook_deliveries_available_at\"", script, StringComparison.Ordinal);
         Assert.Contains("CREATE UNIQUE INDEX \"ux_webhook_messages_idempotency\"", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Text_columns_compare_bytes_on_PostgreSQL_and_keep_SQLites_own_byte_order(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var context = database.NewContext();
+        var id = context.GetService<IDesignTimeModel>().Model.FindEntityType(typeof(DeliveryRow))!.FindProperty(nameof(DeliveryRow.Id))!;
+        string script = context.Database.GenerateCreateScript();
+
+        if (database.IsPostgres)
+        {
+            Assert.Equal("C", id.GetCollation());
+            Assert.Contains("id text COLLATE \"C\" NOT NULL", script, StringComparison.Ordinal);
+
+            // Ordinal order, as the library's cursors expect: '_' (0x5F) sorts after digits and capitals, before lowercase.
+            var order = await context.Database.SqlQueryRaw<string>(
+                "SELECT id AS \"Value\" FROM (VALUES ('dlv_b'), ('dlv_A'), ('dlv0'), ('dlv_a')) AS v(id) ORDER BY id COLLATE \"C\"").ToListAsync();
+            Assert.Equal(["dlv0", "dlv_A", "dlv_a", "dlv_b"], order);
+        }
+        else
+        {
+            Assert.Null(id.GetCollation());
+            Assert.DoesNotContain("COLLATE", script, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
