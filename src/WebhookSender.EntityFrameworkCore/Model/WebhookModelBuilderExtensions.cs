@@ -102,7 +102,8 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(d => new { d.CreatedAt, d.Id }).HasDatabaseName("ix_webhook_deliveries_created_at");
             entity.HasIndex(d => new { d.SubscriptionId, d.CreatedAt }).HasDatabaseName("ix_webhook_deliveries_subscription_id");
             entity.HasIndex(d => d.MessageId).HasDatabaseName("ix_webhook_deliveries_message_id");
-            entity.HasIndex(d => new { d.Status, d.CompletedAt }).HasDatabaseName("ix_webhook_deliveries_retention");
+            // Retention looks at finished deliveries only; the ones on their way stay out of this index.
+            entity.HasIndex(d => new { d.Status, d.CompletedAt }).HasDatabaseName("ix_webhook_deliveries_retention").HasFilter("\"completed_at\" IS NOT NULL");
             entity.HasIndex(d => d.BatchKey).HasDatabaseName("ix_webhook_deliveries_batch_key").HasFilter("\"batch_key\" IS NOT NULL");
         });
 
