@@ -54,15 +54,9 @@ internal static class LibraryPhase
 
         GC.Collect();
         long failedBefore = attempts.Failed;
-        long jitCount = System.Runtime.JitInfo.GetCompiledMethodCount(); var jitTime = System.Runtime.JitInfo.GetCompilationTime(); long exceptions = 0;
-        AppDomain.CurrentDomain.FirstChanceException += (_, e) => { if (Interlocked.Increment(ref exceptions) < 4) Console.Error.WriteLine("EXC " + e.Exception.GetType().Name + ": " + e.Exception.Message); };
-        var calls = typeof(WebhookSender.EntityFrameworkCore.EntityFrameworkStoreOptions).Assembly.GetType("WebhookSender.EntityFrameworkCore.EntityFrameworkWebhookStore")!.GetField("TempCalls")!.GetValue(null) as System.Collections.Concurrent.ConcurrentDictionary<string, int>;
-        calls!.Clear();
         var start = Measurement.Take();
         await PublishAsync(publisher, attempts, options, padding, options.Events);
         var end = Measurement.Take();
-        Console.Error.WriteLine("TEMP calls " + string.Join("; ", calls.Select(kv => kv.Key + "=" + kv.Value)));
-        Console.Error.WriteLine($"TEMP jit {System.Runtime.JitInfo.GetCompiledMethodCount() - jitCount} methods, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds} ms; exceptions {exceptions}; contention {System.Threading.Monitor.LockContentionCount}");
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore));
         await host.StopAsync();

@@ -27,7 +27,7 @@ internal sealed record LoadOptions
     public int Publishers { get; init; } = 4;
 
     /// <summary>Deliveries sent before measuring, so that the JIT and the connection pool are warm.</summary>
-    public int WarmupDeliveries { get; init; } = 4_000;
+    public int WarmupDeliveries { get; init; } = 10_000;
 
     /// <summary>How often each phase runs; the summary reports the median.</summary>
     public int Runs { get; init; } = 3;
@@ -106,7 +106,7 @@ internal sealed record LoadOptions
     ];
 
     public const string Usage =
-        "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=4000 runs=3 " +
+        "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
         "resilience=on|off (off: diagnostics, without the resilience handler)";
 

@@ -13,9 +13,9 @@ rm -f "$csv"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 dotnet "$tool" label=inmemory store=inmemory events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
-dotnet "$tool" label=sqlite store=sqlite events=300 subscriptions=10 concurrency=64 payload=1024 warmup=1000 runs=3 csv="$csv"
+dotnet "$tool" label=sqlite store=sqlite events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
 if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
-  dotnet "$tool" label=postgres store=postgres events=500 subscriptions=10 concurrency=64 payload=1024 warmup=1000 runs=3 csv="$csv"
+  dotnet "$tool" label=postgres store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
 else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
 fi

@@ -87,11 +87,8 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
     /// Runs a database operation and turns the provider's failures (unreachable server, refused connection, missing
     /// table) into a <see cref="WebhookStoreException"/> that says what the store was doing.
     /// </summary>
-    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> TempCalls = new();
-
     private static async Task<T> GuardAsync<T>(string operation, Func<Task<T>> action)
     {
-        TempCalls.AddOrUpdate(new string(operation.TakeWhile(c => c != '\'' && !char.IsDigit(c)).ToArray()), 1, (_, n) => n + 1);
         try
         {
             return await action().ConfigureAwait(false);
