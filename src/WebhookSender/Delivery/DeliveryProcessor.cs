@@ -10,6 +10,7 @@ namespace WebhookSender;
 internal sealed class DeliveryProcessor(
     SubscriptionCache subscriptions,
     LeaseEndWriter leaseEnds,
+    IDeliveryQueue queue,
     IEnumerable<IDeliveryBatchQueue> batchQueues,
     PayloadBuilder payloads,
     WebhookHttpSender sender,
@@ -63,9 +64,11 @@ internal sealed class DeliveryProcessor(
     {
         // Fill the batch up to its size with the rest of the window (or of the sealed batch, on a retry); give back extras.
         var members = leased.Take(batching.MaxSize).ToList();
-        foreach (var extra in leased.Skip(batching.MaxSize))
+        if (leased.Count > batching.MaxSize)
         {
-            await EndAsync(new LeaseEnd(extra, extra.Delivery with { Status = DeliveryStatus.Queued })).ConfigureAwait(false);
+            // In one write: given back one by one, the first would be leased (and sent) alone before the next returned.
+            var extras = leased.Skip(batching.MaxSize).Select(extra => new LeaseEnd(extra, extra.Delivery with { Status = DeliveryStatus.Queued })).ToList();
+            await queue.EndLeasesAsync(extras, cancellationToken).ConfigureAwait(false);
         }
 
         if (members.Count < batching.MaxSize)
