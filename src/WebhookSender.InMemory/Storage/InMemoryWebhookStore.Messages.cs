@@ -25,50 +25,54 @@ internal sealed partial class InMemoryWebhookStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        return _publishes.Add(new PendingPublish(message, deliveries, published));
+    }
+
+    /// <summary>Under the lock: stores one message with its deliveries, or returns the earlier one with its idempotency key.</summary>
+    private WebhookMessage AddMessage(PendingPublish publish)
+    {
+        var (message, deliveries, published) = (publish.Message, publish.Deliveries, publish.Published);
+        if (message.IdempotencyKey is { } key
+            && _messageIdsByIdempotencyKey.TryGetValue((new TenantKey(message.TenantId), key), out string? existingId))
         {
-            if (message.IdempotencyKey is { } key
-                && _messageIdsByIdempotencyKey.TryGetValue((new TenantKey(message.TenantId), key), out string? existingId))
-            {
-                return Task.FromResult(_messages[existingId].Message);
-            }
-
-            if (_messages.ContainsKey(message.Id))
-            {
-                throw new InvalidOperationException($"A message with the id '{message.Id}' already exists; nothing was stored.");
-            }
-
-            if (published is null)
-            {
-                CheckNewDeliveries(deliveries, "publishing");
-            }
-            else
-            {
-                CheckNewDeliveries(published);
-            }
-
-            // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
-            var entry = new MessageEntry(message);
-            _messages.Add(message.Id, entry);
-            if (message.IdempotencyKey is { } newKey)
-            {
-                _messageIdsByIdempotencyKey.Add((new TenantKey(message.TenantId), newKey), message.Id);
-            }
-
-            bool queued = StoreDeliveries(entry, published is null ? NewEntries(entry, deliveries) : NewEntries(entry, published));
-            if (entry.PendingDeliveries == 0)
-            {
-                _completedMessages.Add(entry.RetentionKey);
-            }
-
-            if (queued)
-            {
-                SignalWork();
-            }
-
-            TrimMessages();
-            return Task.FromResult(message);
+            return _messages[existingId].Message;
         }
+
+        if (_messages.ContainsKey(message.Id))
+        {
+            throw new InvalidOperationException($"A message with the id '{message.Id}' already exists; nothing was stored.");
+        }
+
+        if (published is null)
+        {
+            CheckNewDeliveries(deliveries, "publishing");
+        }
+        else
+        {
+            CheckNewDeliveries(published);
+        }
+
+        // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
+        var entry = new MessageEntry(message);
+        _messages.Add(message.Id, entry);
+        if (message.IdempotencyKey is { } newKey)
+        {
+            _messageIdsByIdempotencyKey.Add((new TenantKey(message.TenantId), newKey), message.Id);
+        }
+
+        bool queued = StoreDeliveries(entry, published is null ? NewEntries(entry, deliveries) : NewEntries(entry, published));
+        if (entry.PendingDeliveries == 0)
+        {
+            _completedMessages.Add(entry.RetentionKey);
+        }
+
+        if (queued)
+        {
+            SignalWork();
+        }
+
+        TrimMessages();
+        return message;
     }
 
     public Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxPendingDeliveries, 1, "options.Value.MaxPendingDeliveries");
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxRetainedMessages, 1, "options.Value.MaxRetainedMessages");
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxAttempts, 1, "options.Value.MaxAttempts");
+        _publishes = new PublishCombiner(this);
 
         _timeProvider = timeProvider;
         _maxPendingDeliveries = value.MaxPendingDeliveries;
