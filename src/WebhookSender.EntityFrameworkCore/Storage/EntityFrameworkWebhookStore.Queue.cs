@@ -105,7 +105,14 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(TimeSpan.FromTicks(waitTicks), _timeProvider, delayCancellation.Token);
-        await Task.WhenAny(signal, delay).ConfigureAwait(false);
+
+        // The clock may have passed the due time while the timer was being made (a test clock jumps): then the timer,
+        // counted from the later time, would fire too late. Look again instead of waiting.
+        if (next is not { } due || _timeProvider.GetUtcNow().UtcTicks < due)
+        {
+            await Task.WhenAny(signal, delay).ConfigureAwait(false);
+        }
+
         await delayCancellation.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }

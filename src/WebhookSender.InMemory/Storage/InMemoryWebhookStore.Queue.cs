@@ -178,7 +178,7 @@ internal sealed partial class InMemoryWebhookStore
     public async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!TryPrepareWait(out var signal, out var delay))
+        if (!TryPrepareWait(out var signal, out var delay, out long dueTicks))
         {
             return;
         }
@@ -186,30 +186,40 @@ internal sealed partial class InMemoryWebhookStore
         // The linked source lets the timer go as soon as the signal wins, instead of lingering until it fires.
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delayTask = Task.Delay(delay, _timeProvider, delayCancellation.Token);
-        await Task.WhenAny(signal, delayTask).ConfigureAwait(false);
+
+        // The clock may have passed the due time while the timer was being made (a test clock jumps): then the timer,
+        // counted from the later time, would fire too late. Look again instead of waiting.
+        if (_timeProvider.GetUtcNow().UtcTicks < dueTicks)
+        {
+            await Task.WhenAny(signal, delayTask).ConfigureAwait(false);
+        }
+
         delayCancellation.Cancel();
         cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>
     /// Returns <see langword="false"/> when something is due now; otherwise the signal to wait for and how long to wait at
-    /// most: until the earliest queue entry (rounded up to a whole millisecond, which timers count in), one minute at most.
+    /// most: until the earliest queue entry (rounded up to a whole millisecond, which timers count in), one minute at most,
+    /// and that entry's due time (<see cref="long.MaxValue"/> without one).
     /// </summary>
-    private bool TryPrepareWait(out Task signal, out TimeSpan delay)
+    private bool TryPrepareWait(out Task signal, out TimeSpan delay, out long dueTicks)
     {
         lock (_gate)
         {
             long nowTicks = _timeProvider.GetUtcNow().UtcTicks;
             delay = MaxIdleWait;
-            if (TryPeekLive(out _, out long dueTicks))
+            dueTicks = long.MaxValue;
+            if (TryPeekLive(out _, out long earliest))
             {
-                if (dueTicks <= nowTicks)
+                if (earliest <= nowTicks)
                 {
                     signal = Task.CompletedTask;
                     return false;
                 }
 
-                long ticks = Math.Min(dueTicks - nowTicks, MaxIdleWait.Ticks);
+                dueTicks = earliest;
+                long ticks = Math.Min(earliest - nowTicks, MaxIdleWait.Ticks);
                 delay = TimeSpan.FromTicks((ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
             }
 

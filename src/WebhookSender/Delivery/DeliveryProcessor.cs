@@ -143,14 +143,15 @@ internal sealed class DeliveryProcessor(
             ends[i] = new LeaseEnd(members[i], next, attempt);
         }
 
-        // Saved with the outcomes of other attempts in flight; the attempt and the delivery's new state in one write.
-        var written = new Task[ends.Length];
+        // Saved with the outcomes of other attempts in flight; the attempts and the deliveries' new states in one write.
+        var held = await leaseEnds.EndAsync(ends).ConfigureAwait(false);
         for (int i = 0; i < ends.Length; i++)
         {
-            written[i] = EndAsync(ends[i]);
+            if (!held[i])
+            {
+                Log.LeaseLost(logger, ends[i].Delivery.Id);
+            }
         }
-
-        await Task.WhenAll(written).ConfigureAwait(false);
 
         foreach (var (_, delivery, attempt) in ends)
         {
@@ -194,7 +195,7 @@ internal sealed class DeliveryProcessor(
     /// <summary>Ends a lease through the writer; a lost lease is logged (another holder has the delivery now).</summary>
     private async Task EndAsync(LeaseEnd end)
     {
-        if (!await leaseEnds.EndAsync(end).ConfigureAwait(false))
+        if (!(await leaseEnds.EndAsync([end]).ConfigureAwait(false))[0])
         {
             Log.LeaseLost(logger, end.Delivery.Id);
         }

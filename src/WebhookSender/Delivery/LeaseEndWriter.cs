@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace WebhookSender;
 
 /// <summary>
@@ -7,29 +9,22 @@ namespace WebhookSender;
 /// </summary>
 internal sealed class LeaseEndWriter(IDeliveryQueue queue)
 {
-    // Bounds one store call (statement size, parameters); the rest waits for the next.
+    // Bounds one store call (statement size, parameters); the rest waits for the next. A group is never split.
     private const int MaxPerWrite = 128;
 
-    private readonly object _gate = new();
-    private readonly Queue<Pending> _waiting = new();
-    private bool _writing;
+    private readonly ConcurrentQueue<Pending> _waiting = new();
+    private int _writing;
 
     /// <summary>
-    /// Writes <paramref name="end"/> with the ends of other attempts; completes with whether its lease still held, or with
-    /// the store's error (then the lease lapses and the delivery is tried again).
+    /// Writes <paramref name="ends"/> together, in one write with the ends of other attempts; completes with whether each
+    /// lease still held, or with the store's error (then the leases lapse and the deliveries are tried again). The members
+    /// of one batch go as one group: written apart, a member put back first could be leased and sent alone.
     /// </summary>
-    public Task<bool> EndAsync(LeaseEnd end)
+    public Task<IReadOnlyList<bool>> EndAsync(IReadOnlyList<LeaseEnd> ends)
     {
-        var pending = new Pending(end);
-        bool start;
-        lock (_gate)
-        {
-            _waiting.Enqueue(pending);
-            start = !_writing;
-            _writing = true;
-        }
-
-        if (start)
+        var pending = new Pending(ends);
+        _waiting.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             // Off the caller's stack: the writer keeps going while ends keep arriving.
             _ = Task.Run(WriteAllAsync);
@@ -40,51 +35,58 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
 
     private async Task WriteAllAsync()
     {
-        while (TakeNext() is { } batch)
+        // The writer that stops looks at the queue again afterwards, so an end queued meanwhile is never left behind.
+        do
         {
-            try
+            while (TakeNext() is { Count: > 0 } groups)
             {
-                // Never cancelled: the requests went out, and their outcomes must not be lost to a stopping host.
-                var held = await queue.EndLeasesAsync([.. batch.Select(p => p.End)], CancellationToken.None).ConfigureAwait(false);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(held[i]);
-                }
+                await WriteAsync(groups).ConfigureAwait(false);
             }
-            catch (Exception ex)
+
+            Volatile.Write(ref _writing, 0);
+        }
+        while (!_waiting.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0);
+    }
+
+    private async Task WriteAsync(List<Pending> groups)
+    {
+        try
+        {
+            // Never cancelled: the requests went out, and their outcomes must not be lost to a stopping host.
+            var held = await queue.EndLeasesAsync([.. groups.SelectMany(p => p.Ends)], CancellationToken.None).ConfigureAwait(false);
+            int next = 0;
+            foreach (var group in groups)
             {
-                foreach (var pending in batch)
-                {
-                    pending.Result.TrySetException(ex);
-                }
+                group.Result.TrySetResult([.. held.Skip(next).Take(group.Ends.Count)]);
+                next += group.Ends.Count;
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var group in groups)
+            {
+                group.Result.TrySetException(ex);
             }
         }
     }
 
-    private List<Pending>? TakeNext()
+    private List<Pending> TakeNext()
     {
-        lock (_gate)
+        var groups = new List<Pending>();
+        int ends = 0;
+        while (ends < MaxPerWrite && _waiting.TryDequeue(out var group))
         {
-            if (_waiting.Count == 0)
-            {
-                _writing = false;
-                return null;
-            }
-
-            var batch = new List<Pending>(Math.Min(_waiting.Count, MaxPerWrite));
-            while (batch.Count < MaxPerWrite && _waiting.TryDequeue(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            return batch;
+            groups.Add(group);
+            ends += group.Ends.Count;
         }
+
+        return groups;
     }
 
-    private sealed class Pending(LeaseEnd end)
+    private sealed class Pending(IReadOnlyList<LeaseEnd> ends)
     {
-        public LeaseEnd End { get; } = end;
+        public IReadOnlyList<LeaseEnd> Ends { get; } = ends;
 
-        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<bool>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
