@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces docs/benchmarks.md: builds in Release, runs the load tool on each store (3 runs each, baseline and library
+# Reproduces docs/benchmarks.md: builds in Release, runs the load tool on each store (5 runs each, baseline and library
 # in every run), the BenchmarkDotNet suites, and draws the chart. Run it on a quiet machine (see the doc); it takes
-# about half an hour on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres run is skipped.
+# about 20 minutes on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres run is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 csv=${CSV:-docs/benchmarks-loadtest.csv}
@@ -12,10 +12,10 @@ dotnet build tests/WebhookSender.Benchmarks -c Release -warnaserror
 rm -f "$csv"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-dotnet "$tool" label=inmemory store=inmemory events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
-dotnet "$tool" label=sqlite store=sqlite events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
+dotnet "$tool" label=inmemory store=inmemory events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+dotnet "$tool" label=sqlite store=sqlite events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
 if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
-  dotnet "$tool" label=postgres store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=3 csv="$csv"
+  dotnet "$tool" label=postgres store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
 else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
 fi
