@@ -8,23 +8,10 @@ internal sealed partial class EntityFrameworkWebhookStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
-        return GuardAsync("leasing due deliveries", async () =>
-        {
-            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var now = _timeProvider.GetUtcNow();
-            var expiresAt = now + leaseDuration;
-            string prefix = Guid.NewGuid().ToString("N") + ":";
-            var rows = await WriteAsync(lease.Context, () => Queries(lease.Context)
-                .LeaseAsync(lease.Context, prefix, _options.InstanceId, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now), maxCount, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
 
-            // RETURNING gives no order; hand the work out earliest due first.
-            return (IReadOnlyList<DeliveryLease>)rows
-                .OrderBy(r => r.DueAt)
-                .ThenBy(r => r.Id, StringComparer.Ordinal)
-                .Select(r => new DeliveryLease(RowMapping.ToModel(r), r.LeaseId!, expiresAt))
-                .ToList();
-        });
+        // RETURNING gives no order; hand the work out earliest due first.
+        return LeaseRowsAsync("leasing due deliveries", leaseDuration, r => r.DueAt, (queries, context, prefix, expires, now) =>
+            queries.LeaseAsync(context, prefix, _options.InstanceId, expires, now, maxCount, cancellationToken), cancellationToken);
     }
 
     public Task<IReadOnlyList<DeliveryLease>> LeaseBatchAsync(string batchKey, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
@@ -32,22 +19,32 @@ internal sealed partial class EntityFrameworkWebhookStore
         ArgumentException.ThrowIfNullOrEmpty(batchKey);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
-        return GuardAsync($"leasing the members of batch '{batchKey}'", async () =>
+        return LeaseRowsAsync($"leasing the members of batch '{batchKey}'", leaseDuration, r => r.CreatedAt, (queries, context, prefix, expires, now) =>
+            queries.LeaseBatchAsync(context, batchKey, prefix, _options.InstanceId, expires, now, maxCount, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Runs one of the lease statements (a write: queued for SQLite's writer) and hands its rows out in order.</summary>
+    private Task<IReadOnlyList<DeliveryLease>> LeaseRowsAsync(
+        string operation, TimeSpan leaseDuration, Func<DeliveryRow, long> order,
+        Func<LeaseQueries, DbContext, string, long, long, Task<List<DeliveryRow>>> lease, CancellationToken cancellationToken) =>
+        GuardAsync(operation, async () =>
         {
-            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var scope = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var now = _timeProvider.GetUtcNow();
             var expiresAt = now + leaseDuration;
+
+            // A new token per call, prefixed to each delivery id: every lease is distinct.
             string prefix = Guid.NewGuid().ToString("N") + ":";
-            var rows = await Queries(lease.Context)
-                .LeaseBatchAsync(lease.Context, batchKey, prefix, _options.InstanceId, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now), maxCount, cancellationToken)
-                .ConfigureAwait(false);
+            var rows = await WriteAsync(
+                scope.Context,
+                () => lease(Queries(scope.Context), scope.Context, prefix, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now)),
+                cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<DeliveryLease>)rows
-                .OrderBy(r => r.CreatedAt)
+                .OrderBy(order)
                 .ThenBy(r => r.Id, StringComparer.Ordinal)
                 .Select(r => new DeliveryLease(RowMapping.ToModel(r), r.LeaseId!, expiresAt))
                 .ToList();
         });
-    }
 
     public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
     {

@@ -126,10 +126,11 @@ internal sealed class DeliveryProcessor(
         var retryIn = result.Outcome == AttemptOutcome.Failed ? retryPolicy.NextDelay(subscription, first, attemptNumber, result.RetryAfter) : null;
         var now = timeProvider.GetUtcNow();
         var ends = new LeaseEnd[members.Count];
+        var attempts = new DeliveryAttempt[members.Count];
         for (int i = 0; i < members.Count; i++)
         {
             var delivery = members[i].Delivery;
-            var attempt = result.ToAttempt(subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, payload.Warnings);
+            attempts[i] = result.ToAttempt(subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, payload.Warnings);
             var attempted = delivery with
             {
                 AttemptCount = delivery.AttemptCount + 1,
@@ -140,36 +141,34 @@ internal sealed class DeliveryProcessor(
             var next = result.Outcome == AttemptOutcome.Succeeded ? attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = now }
                 : retryIn is { } delay ? attempted with { Status = DeliveryStatus.Queued, DueAt = now + delay }
                 : attempted with { Status = DeliveryStatus.Failed, CompletedAt = now };
-            ends[i] = new LeaseEnd(members[i], next, attempt);
+            ends[i] = new LeaseEnd(members[i], next, attempts[i]);
         }
 
         // Saved with the outcomes of other attempts in flight; the attempts and the deliveries' new states in one write.
         var held = await leaseEnds.EndAsync(ends).ConfigureAwait(false);
         for (int i = 0; i < ends.Length; i++)
         {
+            var (delivery, attempt) = (ends[i].Delivery, attempts[i]);
             if (!held[i])
             {
-                Log.LeaseLost(logger, ends[i].Delivery.Id);
+                Log.LeaseLost(logger, delivery.Id);
             }
-        }
 
-        foreach (var (_, delivery, attempt) in ends)
-        {
             if (delivery.Status == DeliveryStatus.Succeeded)
             {
-                Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt!.AttemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
+                Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt.AttemptNumber, result.Response!.StatusCode, (long)result.Duration.TotalMilliseconds);
             }
             else if (delivery.Status == DeliveryStatus.Queued)
             {
-                Log.AttemptFailedWillRetry(logger, attempt!.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, delivery.DueAt);
+                Log.AttemptFailedWillRetry(logger, attempt.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, result.Error!, delivery.DueAt);
                 await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt, WillRetry: true), save).ConfigureAwait(false);
             }
             else
             {
-                await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt!, WillRetry: false), save).ConfigureAwait(false);
+                await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt, WillRetry: false), save).ConfigureAwait(false);
                 string reason = result.Outcome == AttemptOutcome.Gone
                     ? "the endpoint answered 410 Gone"
-                    : $"all {attempt!.AttemptNumber} attempts failed; the last: {result.Error}";
+                    : $"all {attempt.AttemptNumber} attempts failed; the last: {result.Error}";
                 await ExhaustAsync(subscription, delivery, reason, save).ConfigureAwait(false);
             }
         }

@@ -14,73 +14,55 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
     // Past this many entries the cache starts over rather than grow: subscriptions are few next to deliveries.
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string EventType, string? TenantId), Matches> _matches = new();
+    private readonly ConcurrentDictionary<string, Entry<WebhookSubscription?>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string EventType, string? TenantId), Entry<IReadOnlyList<WebhookSubscription>>> _matches = new();
 
-    public async ValueTask<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        long now = timeProvider.GetTimestamp();
-        if (_entries.TryGetValue(id, out var entry) && now < entry.ExpiresAt)
-        {
-            return entry.Subscription;
-        }
-
-        var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false);
-        if (subscription is not null && ExpiryFrom(now) is { } expiresAt)
-        {
-            if (_entries.Count >= MaxEntries)
-            {
-                _entries.Clear();
-            }
-
-            _entries[id] = new Entry(subscription, expiresAt);
-        }
-
-        return subscription;
-    }
+    /// <summary>The subscription with its real secrets, or <see langword="null"/> (a missing one is not kept).</summary>
+    public ValueTask<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken) =>
+        ReadThroughAsync(_entries, id, () => store.GetSubscriptionAsync(id, cancellationToken), keep: s => s is not null);
 
     /// <summary>The active subscriptions of the tenant that take the event type (see <see cref="IWebhookStore.FindSubscriptionsAsync"/>).</summary>
-    public async ValueTask<IReadOnlyList<WebhookSubscription>> FindAsync(string eventType, string? tenantId, CancellationToken cancellationToken)
-    {
-        long now = timeProvider.GetTimestamp();
-        var key = (eventType, tenantId);
-        if (_matches.TryGetValue(key, out var cached) && now < cached.ExpiresAt)
-        {
-            return cached.Subscriptions;
-        }
-
-        var found = await store.FindSubscriptionsAsync(eventType, tenantId, cancellationToken).ConfigureAwait(false);
-        if (ExpiryFrom(now) is { } expiresAt)
-        {
-            if (_matches.Count >= MaxEntries)
-            {
-                _matches.Clear();
-            }
-
-            _matches[key] = new Matches(found, expiresAt);
-        }
-
-        return found;
-    }
+    public ValueTask<IReadOnlyList<WebhookSubscription>> FindAsync(string eventType, string? tenantId, CancellationToken cancellationToken) =>
+        ReadThroughAsync(_matches, (eventType, tenantId), () => store.FindSubscriptionsAsync(eventType, tenantId, cancellationToken), keep: _ => true);
 
     /// <summary>
-    /// Forgets a subscription this process created, changed or deleted, so that the next delivery reads it anew and the
-    /// next publish matches anew.
+    /// Forgets a subscription this process created, changed or deleted, so that the next delivery reads it anew and,
+    /// unless <paramref name="matching"/> is <see langword="false"/> (a change publishing cannot see, such as a failure
+    /// streak), the next publish matches anew.
     /// </summary>
-    public void Invalidate(string id)
+    public void Invalidate(string id, bool matching = true)
     {
         _entries.TryRemove(id, out _);
-        _matches.Clear();
+        if (matching)
+        {
+            _matches.Clear();
+        }
     }
 
-    // Counted from before the read: no entry outlives the duration, even one read while a change was being made.
-    private long? ExpiryFrom(long readStartedAt)
+    private async ValueTask<T> ReadThroughAsync<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> cache, TKey key, Func<Task<T>> read, Func<T, bool> keep)
+        where TKey : notnull
     {
+        long now = timeProvider.GetTimestamp();
+        if (cache.TryGetValue(key, out var cached) && now < cached.ExpiresAt)
+        {
+            return cached.Value;
+        }
+
+        var value = await read().ConfigureAwait(false);
         var duration = options.Value.SubscriptionCacheDuration;
-        return duration > TimeSpan.Zero ? readStartedAt + (long)(duration.TotalSeconds * timeProvider.TimestampFrequency) : null;
+        if (keep(value) && duration > TimeSpan.Zero)
+        {
+            if (cache.Count >= MaxEntries)
+            {
+                cache.Clear();
+            }
+
+            // Counted from before the read: no entry outlives the duration, even one read while a change was being made.
+            cache[key] = new Entry<T>(value, now + (long)(duration.TotalSeconds * timeProvider.TimestampFrequency));
+        }
+
+        return value;
     }
 
-    private sealed record Entry(WebhookSubscription Subscription, long ExpiresAt);
-
-    private sealed record Matches(IReadOnlyList<WebhookSubscription> Subscriptions, long ExpiresAt);
+    private sealed record Entry<T>(T Value, long ExpiresAt);
 }

@@ -52,7 +52,7 @@ internal sealed class SubscriptionHealth(
 
             return changed;
         }, cancellationToken).ConfigureAwait(false);
-        cache.Invalidate(subscription.Id);
+        cache.Invalidate(subscription.Id, matching: disabledFor is not null); // a failure streak changes no match
 
         if (updated is null)
         {
