@@ -30,6 +30,31 @@ internal static class StoreArguments
     }
 
     /// <summary>
+    /// For <see cref="IWebhookStore.AddMessageAndLeaseAsync"/>: a positive lease duration and the deliveries of the message,
+    /// each Queued and not batched (leased at once, it is sent at once).
+    /// </summary>
+    public static void CheckLeasedOnAdd(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, TimeSpan leaseDuration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        CheckDeliveriesOf(message, deliveries);
+        foreach (var delivery in deliveries)
+        {
+            CheckLeasedOnAdd(delivery);
+        }
+    }
+
+    /// <summary>Refuses a delivery that cannot be leased as it is stored (see the overload above).</summary>
+    public static void CheckLeasedOnAdd(WebhookDelivery delivery)
+    {
+        if (delivery.Status != DeliveryStatus.Queued || delivery.BatchKey is not null)
+        {
+            throw new ArgumentException(
+                $"Delivery '{delivery.Id}' is {delivery.Status}{(delivery.BatchKey is null ? "" : " and batched")}; only Queued deliveries outside batches are leased as they are stored. Use AddMessageAsync for the others.",
+                "deliveries");
+        }
+    }
+
+    /// <summary>
     /// Each end passes the leased delivery with its new state (Queued, Succeeded or Failed) and, if any, that delivery's
     /// attempt; each delivery once per call.
     /// </summary>

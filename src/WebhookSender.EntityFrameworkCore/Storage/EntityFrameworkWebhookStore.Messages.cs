@@ -10,7 +10,39 @@ internal sealed partial class EntityFrameworkWebhookStore
         StoreArguments.CheckDeliveriesOf(message, deliveries);
         return OutboxScope.Current is { } outbox
             ? GuardAsync($"adding message '{message.Id}' to the outbox", () => AddToOutboxAsync(outbox, message, deliveries, cancellationToken))
-            : GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, cancellationToken));
+            : GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(
+                message, deliveries, [.. deliveries.Select(RowMapping.ToRow)], announce: deliveries.Any(d => !d.IsCompleted), cancellationToken));
+    }
+
+    public async Task<StoredMessage> AddMessageAndLeaseAsync(
+        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        StoreArguments.CheckLeasedOnAdd(message, deliveries, leaseDuration);
+        if (OutboxScope.Current is not null)
+        {
+            // The host's transaction decides when (and whether) the rows exist: stored unleased, announced at its commit.
+            return new StoredMessage(await AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false), []);
+        }
+
+        // Leased as LeaseAsync leases: a token per call prefixed to each id, this instance as owner, back in the queue at expiry.
+        var expiresAt = _timeProvider.GetUtcNow() + leaseDuration;
+        string prefix = Guid.NewGuid().ToString("N") + ":";
+        var leases = new DeliveryLease[deliveries.Count];
+        var rows = new List<DeliveryRow>(deliveries.Count);
+        for (int i = 0; i < deliveries.Count; i++)
+        {
+            var dispatched = deliveries[i] with { Status = DeliveryStatus.Dispatched };
+            var row = RowMapping.ToRow(dispatched);
+            row.LeaseId = prefix + dispatched.Id;
+            row.LeaseOwner = _options.InstanceId;
+            row.LeaseExpiresAt = row.AvailableAt = RowMapping.Ticks(expiresAt);
+            rows.Add(row);
+            leases[i] = new DeliveryLease(dispatched, row.LeaseId, expiresAt);
+        }
+
+        var stored = await GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, rows, announce: false, cancellationToken))
+            .ConfigureAwait(false);
+        return new StoredMessage(stored, ReferenceEquals(stored, message) ? leases : []);
     }
 
     public Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken)
@@ -127,9 +159,10 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// <summary>
     /// Stores a message and its deliveries atomically, with plain inserts that also announce the work to other instances
     /// (the hot path of publishing: one round trip on PostgreSQL). Unique keys catch repeated ids and idempotency keys, so
-    /// the common case pays no checks up front.
+    /// the common case pays no checks up front. Deliveries leased as they are stored are not announced: nobody else may take them.
     /// </summary>
-    private async Task<WebhookMessage> SaveMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    private async Task<WebhookMessage> SaveMessageAsync(
+        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, List<DeliveryRow> deliveryRows, bool announce, CancellationToken cancellationToken)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var context = lease.Context;
@@ -141,8 +174,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         var queries = Queries(context);
         try
         {
-            var deliveryRows = deliveries.Select(RowMapping.ToRow).ToList();
-            string? channel = deliveries.Any(d => !d.IsCompleted) ? _notifications.ChannelFor(queries.Provider) : null;
+            string? channel = announce ? _notifications.ChannelFor(queries.Provider) : null;
             await WriteAsync(context, async () =>
             {
                 await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
@@ -168,7 +200,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             throw;
         }
 
-        if (deliveries.Any(d => !d.IsCompleted))
+        if (announce)
         {
             _notifications.Local.Set();
         }

@@ -17,16 +17,46 @@ internal sealed partial class InMemoryWebhookStore
 
     public Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        // The publisher's own list is made for this message with distinct ids; read as records, it would make them all.
-        var published = deliveries is PublishedDeliveries own && ReferenceEquals(own.Message, message) ? own : null;
+        var published = PublishedBy(message, deliveries);
         if (published is null)
         {
             StoreArguments.CheckDeliveriesOf(message, deliveries);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return _publishes.Add(new PendingPublish(message, deliveries, published));
+        return _publishes.Add(new PendingPublish(message, deliveries, published, leaseDuration: null));
     }
+
+    public async Task<StoredMessage> AddMessageAndLeaseAsync(
+        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        var published = PublishedBy(message, deliveries);
+        if (published is null)
+        {
+            StoreArguments.CheckLeasedOnAdd(message, deliveries, leaseDuration);
+        }
+        else
+        {
+            // Only the batch check applies to the publisher's own list; it is made without reading the deliveries as records.
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+            for (int i = 0; i < published.Count; i++)
+            {
+                if (published.IsBatched(i))
+                {
+                    StoreArguments.CheckLeasedOnAdd(published[i]);
+                }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var publish = new PendingPublish(message, deliveries, published, leaseDuration);
+        var stored = await _publishes.Add(publish).ConfigureAwait(false);
+        return new StoredMessage(stored, publish.Leases ?? []);
+    }
+
+    /// <summary>The publisher's own list, made for this message with distinct ids (read as records, it would make them all).</summary>
+    private static PublishedDeliveries? PublishedBy(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries) =>
+        deliveries is PublishedDeliveries own && ReferenceEquals(own.Message, message) ? own : null;
 
     /// <summary>Under the lock: stores one message with its deliveries, or returns the earlier one with its idempotency key.</summary>
     private WebhookMessage AddMessage(PendingPublish publish)
@@ -60,13 +90,21 @@ internal sealed partial class InMemoryWebhookStore
             _messageIdsByIdempotencyKey.Add((new TenantKey(message.TenantId), newKey), message.Id);
         }
 
-        bool queued = StoreDeliveries(entry, published is null ? NewEntries(entry, deliveries) : NewEntries(entry, published));
+        var entries = published is null ? NewEntries(entry, deliveries) : NewEntries(entry, published);
+        bool leased = publish.LeaseDuration is not null;
+        bool queued = StoreDeliveries(entry, entries, queue: !leased);
         if (entry.PendingDeliveries == 0)
         {
             _completedMessages.Add(entry.RetentionKey);
         }
 
-        if (queued)
+        if (publish.LeaseDuration is { } leaseDuration)
+        {
+            // Leased to the publisher's dispatcher as they are stored: queued only at lease expiry, and nobody is woken.
+            var expiresAt = _timeProvider.GetUtcNow() + leaseDuration;
+            publish.Leases = Array.ConvertAll(entries, e => Lease(e, expiresAt));
+        }
+        else if (queued)
         {
             SignalWork();
         }
@@ -252,8 +290,11 @@ internal sealed partial class InMemoryWebhookStore
         return entries;
     }
 
-    /// <summary>Stores new deliveries of <paramref name="message"/>; returns whether any entered the queue.</summary>
-    private bool StoreDeliveries(MessageEntry message, DeliveryEntry[] entries)
+    /// <summary>
+    /// Stores new deliveries of <paramref name="message"/>, pending ones in the queue at their due time unless
+    /// <paramref name="queue"/> is false (the caller leases them at once). Returns whether any is pending.
+    /// </summary>
+    private bool StoreDeliveries(MessageEntry message, DeliveryEntry[] entries, bool queue = true)
     {
         bool queued = false;
         foreach (var entry in entries)
@@ -266,7 +307,11 @@ internal sealed partial class InMemoryWebhookStore
 
             message.PendingDeliveries++;
             _pendingDeliveries++;
-            Enqueue(entry, entry.DueAt);
+            if (queue)
+            {
+                Enqueue(entry, entry.DueAt);
+            }
+
             if (entry.BatchKey is not null)
             {
                 IndexBatch(entry);

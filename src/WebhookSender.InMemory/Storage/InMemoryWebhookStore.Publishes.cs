@@ -7,13 +7,19 @@ internal sealed partial class InMemoryWebhookStore
     private readonly PublishCombiner _publishes;
 
     /// <summary>A publish waiting to be stored.</summary>
-    private sealed class PendingPublish(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, PublishedDeliveries? published)
+    private sealed class PendingPublish(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, PublishedDeliveries? published, TimeSpan? leaseDuration)
     {
         public WebhookMessage Message { get; } = message;
 
         public IReadOnlyList<WebhookDelivery> Deliveries { get; } = deliveries;
 
         public PublishedDeliveries? Published { get; } = published;
+
+        /// <summary>Set when the deliveries are to be leased as they are stored (<see cref="AddMessageAndLeaseAsync"/>).</summary>
+        public TimeSpan? LeaseDuration { get; } = leaseDuration;
+
+        /// <summary>The leases made when stored that way; <see langword="null"/> otherwise, or for a duplicate.</summary>
+        public DeliveryLease[]? Leases { get; set; }
 
         // Completed by whichever caller stores it; asynchronously, so a waiter never runs on the storing thread.
         public TaskCompletionSource<WebhookMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

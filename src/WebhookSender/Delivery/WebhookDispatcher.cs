@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 namespace WebhookSender;
 
 /// <summary>
-/// The background loop: leases due deliveries up to the concurrency limit and runs each through
-/// <see cref="DeliveryProcessor"/>. Store outages are logged and retried with backoff; the loop never dies of them.
+/// The background loop: takes due deliveries up to the concurrency limit (those this process published and leased at once
+/// first, then the store's) and runs each through <see cref="DeliveryProcessor"/>. Store outages are logged and retried
+/// with backoff; the loop never dies of them.
 /// </summary>
 internal sealed class WebhookDispatcher(
     IDeliveryQueue queue,
+    LocalDeliveries local,
     DeliveryProcessor processor,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
@@ -18,6 +20,10 @@ internal sealed class WebhookDispatcher(
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
+
+    // While deliveries handed over locally keep every slot busy, the store is still asked this often: retries due there and
+    // work other instances published must not wait behind a stream of local publishes.
+    private static readonly TimeSpan StoreLookInterval = TimeSpan.FromSeconds(1);
 
     // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
@@ -49,6 +55,12 @@ internal sealed class WebhookDispatcher(
         Log.DispatcherStarted(logger, settings.MaxConcurrency);
         using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
         var backoff = MinBackoff;
+        if (settings.LocalHandoff)
+        {
+            local.Open(settings.MaxConcurrency);
+        }
+
+        long lastStoreLook = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -57,11 +69,19 @@ internal sealed class WebhookDispatcher(
                 int held = 1;
                 try
                 {
-                    var leases = await queue.LeaseAsync(slots.CurrentCount + 1, settings.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                    int wanted = slots.CurrentCount + 1;
+                    var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
+                    local.Take(wanted, leases);
+                    if (leases.Count < wanted && (leases.Count == 0 || local.TakeStoredInStore() || timeProvider.GetElapsedTime(lastStoreLook) >= StoreLookInterval))
+                    {
+                        await LeaseFromStoreAsync(wanted, leases, backoff, stoppingToken).ConfigureAwait(false);
+                        lastStoreLook = timeProvider.GetTimestamp();
+                    }
+
                     backoff = MinBackoff;
                     if (leases.Count == 0)
                     {
-                        await queue.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                        await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -110,6 +130,9 @@ internal sealed class WebhookDispatcher(
             // Stopping.
         }
 
+        // Deliveries handed over but not started go back to the queue now, instead of when their leases lapse.
+        await local.ReleaseAsync(local.Close()).ConfigureAwait(false);
+
         Task[] remaining;
         lock (_inFlight)
         {
@@ -153,10 +176,7 @@ internal sealed class WebhookDispatcher(
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Shut down mid-attempt: put the deliveries back without counting an attempt, so they are sent after restart.
-            foreach (var lease in leases)
-            {
-                await TryReleaseAsync(lease).ConfigureAwait(false);
-            }
+            await local.ReleaseAsync(leases).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -165,16 +185,50 @@ internal sealed class WebhookDispatcher(
         }
     }
 
-    private async Task TryReleaseAsync(DeliveryLease lease)
+    /// <summary>
+    /// Adds deliveries leased from the store to those taken locally, up to <paramref name="wanted"/>. When some were taken
+    /// locally, a store error is logged and they are sent anyway (taken, they are leased to this process alone).
+    /// </summary>
+    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, TimeSpan backoff, CancellationToken stoppingToken)
     {
         try
         {
-            var requeued = lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = timeProvider.GetUtcNow() };
-            await queue.RescheduleAsync(lease, requeued, CancellationToken.None).ConfigureAwait(false);
+            leases.AddRange(await queue.LeaseAsync(wanted - leases.Count, options.Value.LeaseDuration, stoppingToken).ConfigureAwait(false));
         }
-        catch (Exception ex)
+        catch (Exception ex) when (leases.Count > 0)
         {
-            Log.DeliveryProcessingError(logger, ex, lease.Delivery.Id);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                Log.DispatcherStoreError(logger, ex, backoff);
+            }
+        }
+    }
+
+    /// <summary>Waits until deliveries are handed over locally or the store may have work.</summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        var handedOver = local.WaitAsync();
+        if (handedOver.IsCompleted)
+        {
+            return;
+        }
+
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var stored = queue.WaitForWorkAsync(stopWaiting.Token);
+        if (await Task.WhenAny(handedOver, stored).ConfigureAwait(false) == stored)
+        {
+            await stored.ConfigureAwait(false); // a store error or the host stopping
+            return;
+        }
+
+        await stopWaiting.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await stored.ConfigureAwait(false);
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The store's wait, given up (a store error shows at the next lease from the store).
         }
     }
 }

@@ -37,6 +37,15 @@ public sealed class WebhookOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Deliveries this process publishes go straight to its own dispatcher, stored already leased to it, instead of being
+    /// leased back from the store: for a durable store one write and one round trip fewer per delivery, and lower latency.
+    /// Only while the dispatcher runs, for deliveries due at once (not batched, not published in the host's own
+    /// transaction), and no more than <see cref="MaxConcurrency"/> waiting; the rest goes through the store, where any
+    /// instance takes it. Set <see langword="false"/> to have every delivery handed out through the store. Default true.
+    /// </summary>
+    public bool LocalHandoff { get; set; } = true;
+
+    /// <summary>
     /// How long subscriptions read from the store are reused: by the dispatcher for the next deliveries to the same
     /// subscription, and by the publisher for the next events of the same type and tenant. Changes made through this
     /// process apply at once; with several instances on one database, another instance's change (a new subscription, a

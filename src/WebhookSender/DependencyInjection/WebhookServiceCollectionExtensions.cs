@@ -47,6 +47,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<SubscriptionHealth>();
         services.TryAddSingleton<SubscriptionCache>();
         services.TryAddSingleton<LeaseEndWriter>();
+        services.TryAddSingleton<LocalDeliveries>();
         services.TryAddSingleton<DeliveryProcessor>();
 
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

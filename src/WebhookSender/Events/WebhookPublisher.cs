@@ -10,6 +10,7 @@ internal sealed class WebhookPublisher(
     SubscriptionCache subscriptions,
     EventTypeCatalog catalog,
     PayloadBuilder payloads,
+    LocalDeliveries local,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookTelemetry telemetry,
@@ -36,7 +37,7 @@ internal sealed class WebhookPublisher(
             payloads.Remember(message);
         }
 
-        var stored = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
+        var stored = await StoreAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
         if (stored.Id != message.Id)
         {
             activity?.SetTag("webhooks.duplicate", true);
@@ -47,6 +48,48 @@ internal sealed class WebhookPublisher(
         telemetry.Published.Add(1, new KeyValuePair<string, object?>("webhooks.event_type", message.EventType));
         Log.MessagePublished(logger, message.Id, message.EventType, deliveries.Count);
         return new PublishResult(message.Id, deliveries.Count);
+    }
+
+    /// <summary>
+    /// Stores the message with its deliveries: leased to this process's dispatcher when they are all due at once and it has
+    /// room for them (see <see cref="WebhookOptions.LocalHandoff"/>), else for any dispatcher to lease from the store.
+    /// </summary>
+    private async Task<WebhookMessage> StoreAsync(WebhookMessage message, PublishedDeliveries deliveries, CancellationToken cancellationToken)
+    {
+        int count = deliveries.Count;
+        if (count == 0 || AnyBatched(deliveries) || !local.TryReserve(count))
+        {
+            var added = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
+            local.NoteStoredInStore();
+            return added;
+        }
+
+        StoredMessage stored;
+        try
+        {
+            stored = await store.AddMessageAndLeaseAsync(message, deliveries, options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            local.Unreserve(count);
+            throw;
+        }
+
+        await local.ReleaseAsync(local.Add(stored.Leases, count)).ConfigureAwait(false);
+        return stored.Message;
+
+        static bool AnyBatched(PublishedDeliveries deliveries)
+        {
+            for (int i = 0; i < deliveries.Count; i++)
+            {
+                if (deliveries.IsBatched(i))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     internal static WebhookMessage CreateMessage(WebhookEvent webhookEvent, DateTimeOffset now, JsonSerializerOptions jsonOptions) => new()

@@ -42,6 +42,21 @@ public interface IWebhookStore
     /// <returns>The stored message: <paramref name="message"/>, or the earlier one with the same idempotency key.</returns>
     Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a message and its deliveries as <see cref="AddMessageAsync"/> does, but with every delivery already leased to
+    /// the caller for <paramref name="leaseDuration"/> (status Dispatched), as <see cref="IDeliveryQueue.LeaseAsync"/> would
+    /// lease it. The dispatcher of the publishing process then sends them without leasing them back from the store: for a
+    /// durable store, one write per delivery fewer. The caller passes only deliveries that are due now and not batched.
+    /// </summary>
+    /// <remarks>
+    /// An adapter may store the deliveries unleased and return no leases, for instance when the write joins a transaction of
+    /// the host's whose commit it cannot see; the default implementation always does. Leases returned must be ended (or
+    /// lapse) like any other.
+    /// </remarks>
+    async Task<StoredMessage> AddMessageAndLeaseAsync(
+        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        new(await AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false), []);
+
     /// <summary>Gets a message, or <see langword="null"/>.</summary>
     Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken);
 

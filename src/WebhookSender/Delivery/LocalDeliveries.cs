@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace WebhookSender;
+
+/// <summary>
+/// Deliveries this process published and leased as it stored them (<see cref="IWebhookStore.AddMessageAndLeaseAsync"/>),
+/// waiting for a slot in this process's dispatcher. Handing them over here saves leasing them back from the store: for a
+/// durable store one write and one round trip per delivery. Only while the dispatcher runs, and only as many as it has
+/// slots, so nothing waits here long and the rest goes through the store, where other instances can take it.
+/// </summary>
+internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timeProvider, ILogger<LocalDeliveries> logger)
+{
+    private readonly ConcurrentQueue<DeliveryLease> _queue = new();
+    private readonly Lock _signalGate = new();
+    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _signalObserved;
+
+    // Reserved by publishers storing, plus queued here; at most the capacity. Zero capacity: no dispatcher, no handoff.
+    private int _pending;
+    private int _capacity;
+
+    // Set when a publish went to the store instead (no room here): the dispatcher looks there next, not only when idle.
+    private int _storedInStore;
+
+    /// <summary>Starts taking deliveries (the dispatcher runs), at most <paramref name="capacity"/> waiting.</summary>
+    public void Open(int capacity) => Volatile.Write(ref _capacity, capacity);
+
+    /// <summary>Stops taking deliveries and returns those still waiting: the caller puts them back in the queue.</summary>
+    public IReadOnlyList<DeliveryLease> Close()
+    {
+        Volatile.Write(ref _capacity, 0);
+        return Drain();
+    }
+
+    /// <summary>Reserves room for <paramref name="count"/> deliveries before they are stored leased; false when there is none.</summary>
+    public bool TryReserve(int count)
+    {
+        if (Interlocked.Add(ref _pending, count) <= Volatile.Read(ref _capacity))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _pending, -count);
+        return false;
+    }
+
+    /// <summary>Notes that a publish stored due deliveries unleased, for the dispatcher to lease from the store.</summary>
+    public void NoteStoredInStore() => Volatile.Write(ref _storedInStore, 1);
+
+    /// <summary>Whether a publish stored due deliveries in the store since the last call.</summary>
+    public bool TakeStoredInStore() => Volatile.Read(ref _storedInStore) == 1 && Interlocked.Exchange(ref _storedInStore, 0) == 1;
+
+    /// <summary>Gives back a reservation that stored nothing leased.</summary>
+    public void Unreserve(int count) => Interlocked.Add(ref _pending, -count);
+
+    /// <summary>
+    /// Queues the leases stored under a reservation of <paramref name="reserved"/> and wakes the dispatcher. Returns the
+    /// leases the caller must put back in the queue itself: the dispatcher stopped meanwhile (none otherwise).
+    /// </summary>
+    public IReadOnlyList<DeliveryLease> Add(IReadOnlyList<DeliveryLease> leases, int reserved)
+    {
+        Interlocked.Add(ref _pending, leases.Count - reserved);
+        foreach (var lease in leases)
+        {
+            _queue.Enqueue(lease);
+        }
+
+        if (leases.Count > 0)
+        {
+            Signal();
+        }
+
+        // Closed while these were being stored: its drain may have run before they arrived.
+        return Volatile.Read(ref _capacity) == 0 ? Drain() : [];
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> waiting deliveries, oldest first.</summary>
+    public void Take(int max, List<DeliveryLease> into)
+    {
+        int taken = 0;
+        while (taken < max && _queue.TryDequeue(out var lease))
+        {
+            into.Add(lease);
+            taken++;
+        }
+
+        Interlocked.Add(ref _pending, -taken);
+    }
+
+    /// <summary>Completes when deliveries are queued here: at once if some are, else at the next <see cref="Add"/>.</summary>
+    public Task WaitAsync()
+    {
+        Task next;
+        lock (_signalGate)
+        {
+            _signalObserved = true;
+            next = _signal.Task;
+        }
+
+        // Queued before the signal was taken: that Add saw no waiter and signalled nobody.
+        return _queue.IsEmpty ? next : Task.CompletedTask;
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource signalled;
+        lock (_signalGate)
+        {
+            if (!_signalObserved)
+            {
+                return;
+            }
+
+            signalled = _signal;
+            _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _signalObserved = false;
+        }
+
+        signalled.TrySetResult();
+    }
+
+    /// <summary>
+    /// Puts leased deliveries back in the queue, due now, without counting an attempt (in one write): those still waiting
+    /// when the dispatcher stops, and those whose attempt the host's shutdown cut off. A failure is logged; their leases lapse.
+    /// </summary>
+    public async Task ReleaseAsync(IReadOnlyList<DeliveryLease> leases)
+    {
+        if (leases.Count == 0)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        try
+        {
+            await queue.EndLeasesAsync([.. leases.Select(l => new LeaseEnd(l, l.Delivery with { Status = DeliveryStatus.Queued, DueAt = now }))], CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.DeliveryProcessingError(logger, ex, leases[0].Delivery.Id);
+        }
+    }
+
+    private List<DeliveryLease> Drain()
+    {
+        var drained = new List<DeliveryLease>();
+        Take(int.MaxValue, drained);
+        return drained;
+    }
+}
