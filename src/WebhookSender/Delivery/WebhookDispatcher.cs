@@ -29,6 +29,17 @@ internal sealed class WebhookDispatcher(
     private readonly CancellationTokenSource _attemptsCancellation = new();
     private readonly HashSet<Task> _inFlight = [];
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
+        if (options.Value.LocalHandoff)
+        {
+            local.Open(options.Value.MaxConcurrency);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Returns when the loop and the attempts in flight are done, or when the host's shutdown timeout fires.
@@ -55,11 +66,6 @@ internal sealed class WebhookDispatcher(
         Log.DispatcherStarted(logger, settings.MaxConcurrency);
         using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
         var backoff = MinBackoff;
-        if (settings.LocalHandoff)
-        {
-            local.Open(settings.MaxConcurrency);
-        }
-
         long lastStoreLook = 0;
         try
         {

@@ -44,6 +44,79 @@ public class DispatcherTests
     }
 
     [Fact]
+    public async Task Published_deliveries_go_straight_to_the_local_dispatcher_without_a_lease_from_the_store()
+    {
+        var handler = new ConcurrencyProbe(TimeSpan.Zero);
+        var queue = new CountingQueue();
+        await using var host = await TestHost.StartAsync(build: queue.Install, primaryHandler: handler);
+        await host.SubscribeAsync(Endpoint);
+
+        var published = new List<PublishResult>();
+        for (int i = 0; i < 20; i++)
+        {
+            published.Add(await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = i })));
+        }
+
+        await Eventually.WaitForAsync(() => Task.FromResult(handler.Completed), n => n == 20, "20 requests");
+        foreach (var result in published)
+        {
+            await Eventually.WaitForAsync(async () => (await host.DeliveriesOfAsync(result.MessageId)).Single(), d => d.Status == DeliveryStatus.Succeeded, "the delivery to succeed");
+        }
+
+        // 20 deliveries never pass the 32 that may wait for a slot (MaxConcurrency): none is leased back from the store.
+        Assert.Equal(0, queue.Leased);
+        Assert.Equal(20, queue.Ended);
+    }
+
+    [Fact]
+    public async Task With_LocalHandoff_off_every_published_delivery_is_leased_from_the_store()
+    {
+        var handler = new ConcurrencyProbe(TimeSpan.Zero);
+        var queue = new CountingQueue();
+        await using var host = await TestHost.StartAsync(o => o.LocalHandoff = false, build: queue.Install, primaryHandler: handler);
+        await host.SubscribeAsync(Endpoint);
+
+        for (int i = 0; i < 20; i++)
+        {
+            await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = i }));
+        }
+
+        await Eventually.WaitForAsync(() => Task.FromResult(handler.Completed), n => n == 20, "20 requests");
+        await Eventually.WaitForAsync(() => Task.FromResult(queue.Ended), n => n == 20, "20 outcomes to be stored");
+        Assert.Equal(20, queue.Leased);
+    }
+
+    [Fact]
+    public async Task Deliveries_waiting_for_a_slot_go_back_to_the_queue_when_the_dispatcher_stops()
+    {
+        var handler = new ConcurrencyProbe(Timeout.InfiniteTimeSpan);
+        var queue = new CountingQueue();
+        var host = await TestHost.StartAsync(o => o.MaxConcurrency = 1, build: queue.Install, primaryHandler: handler);
+        await host.SubscribeAsync(Endpoint);
+        var sending = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+        await Eventually.WaitForAsync(() => Task.FromResult(handler.Started), n => n == 1, "the first request to start");
+
+        // The only slot is taken: the second is handed over and waits, leased to this process.
+        var waiting = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 2 }));
+        var waitingDelivery = (await host.DeliveriesOfAsync(waiting.MessageId)).Single();
+        Assert.Equal(DeliveryStatus.Dispatched, waitingDelivery.Status);
+
+        await host.StopAsync(TimeSpan.FromMilliseconds(200));
+
+        // Both are back in the queue at once, unattempted: the store hands them out now, not when their leases lapse.
+        Assert.Equal(1, handler.Started);
+        Assert.Equal(0, queue.Leased);
+        var store = (IDeliveryQueue)host.Store;
+        var leasedAgain = await store.LeaseAsync(10, TimeSpan.FromMinutes(1), default);
+        Assert.Equal(
+            new[] { (await host.DeliveriesOfAsync(sending.MessageId)).Single().Id, waitingDelivery.Id }.Order(),
+            leasedAgain.Select(l => l.Delivery.Id).Order());
+        Assert.All(leasedAgain, l => Assert.Equal(0, l.Delivery.AttemptCount));
+        Assert.Empty(await host.AttemptsAsync());
+        await host.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_failing_notification_handler_does_not_stop_delivery()
     {
         var handler = new ConcurrencyProbe(TimeSpan.Zero, HttpStatusCode.InternalServerError);
@@ -101,5 +174,40 @@ public class DispatcherTests
                 Interlocked.Increment(ref _completed);
             }
         }
+    }
+
+    /// <summary>The store's queue as the dispatcher sees it, counting the deliveries it leases and the leases it ends.</summary>
+    private sealed class CountingQueue : IDeliveryQueue
+    {
+        private IDeliveryQueue? _inner;
+        private int _leased;
+        private int _ended;
+
+        public int Leased => Volatile.Read(ref _leased);
+
+        public int Ended => Volatile.Read(ref _ended);
+
+        /// <summary>Puts this in front of the in-memory store for everything that asks for <see cref="IDeliveryQueue"/>.</summary>
+        public void Install(IWebhooksBuilder webhooks) => webhooks.Services.AddSingleton<IDeliveryQueue>(sp =>
+        {
+            _inner = (IDeliveryQueue)sp.GetRequiredService<IWebhookStore>();
+            return this;
+        });
+
+        public async Task<IReadOnlyList<DeliveryLease>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+        {
+            var leases = await _inner!.LeaseAsync(maxCount, leaseDuration, cancellationToken);
+            Interlocked.Add(ref _leased, leases.Count);
+            return leases;
+        }
+
+        public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
+        {
+            var held = await _inner!.EndLeasesAsync(ends, cancellationToken);
+            Interlocked.Add(ref _ended, held.Count(h => h));
+            return held;
+        }
+
+        public Task WaitForWorkAsync(CancellationToken cancellationToken) => _inner!.WaitForWorkAsync(cancellationToken);
     }
 }
