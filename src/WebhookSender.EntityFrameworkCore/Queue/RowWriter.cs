@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace WebhookSender.EntityFrameworkCore;
 
@@ -84,9 +85,18 @@ internal abstract class RowWriter
     }
 }
 
-/// <summary>PostgreSQL: one batch per write; every column's values in one array parameter, unnested into rows.</summary>
+/// <summary>
+/// PostgreSQL: one batch per write; every column's values in one array parameter, unnested into rows. Each statement is
+/// prepared: Npgsql keeps it prepared on the physical connection (its pool reset then skips <c>DEALLOCATE</c>), so
+/// PostgreSQL parses it once per connection and, once its plan cache settles on the generic plan (after five runs),
+/// stops planning it; after the first time, preparing is a lookup. The SQL is constant and each parameter's type follows
+/// from its CLR type (<c>long?[]</c> is <c>bigint[]</c>, <c>string</c> is <c>text</c>…), so a call never finds its
+/// statement prepared for other types.
+/// </summary>
 internal sealed class PostgreSqlRowWriter : RowWriter
 {
+    // Npgsql refuses explicit preparation on multiplexed connections; there the statements run unprepared, as before.
+    private readonly bool _prepare;
     private readonly string _insertMessages;
     private readonly string _insertDeliveries;
     private readonly string _insertAttempts;
@@ -95,6 +105,8 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     public PostgreSqlRowWriter(DbContext context)
         : base(context)
     {
+        _prepare = context.Database.GetDbConnection() is NpgsqlConnection connection
+            && !new NpgsqlConnectionStringBuilder(connection.ConnectionString).Multiplexing;
         _insertMessages = Insert(Messages);
         _insertDeliveries = Insert(Deliveries);
         _insertAttempts = Insert(Attempts);
@@ -124,6 +136,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
                 Add(batch, "SELECT pg_notify(@p0, '')", channel);
             }
 
+            await PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -156,6 +169,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
                 AddInsert(batch, _insertAttempts, Attempts, attempts);
             }
 
+            await PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
             var written = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -172,6 +186,9 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             await context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
+
+    private Task PrepareAsync(DbBatch batch, CancellationToken cancellationToken) =>
+        _prepare ? batch.PrepareAsync(cancellationToken) : Task.CompletedTask;
 
     private static string Insert(Table table) => $"INSERT INTO {table.Name} ({table.ColumnList}) SELECT * FROM unnest({Placeholders(table.Columns.Length)})";
 

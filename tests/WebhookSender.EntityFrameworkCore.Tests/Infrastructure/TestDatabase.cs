@@ -75,6 +75,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>PostgreSQL: the same database under a changed connection string (disposing it drops the database too).</summary>
+    public TestDatabase With(Action<NpgsqlConnectionStringBuilder> change)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(ConnectionString);
+        change(connection);
+        return new TestDatabase(Provider, connection.ConnectionString, _sqlitePath, _adminConnectionString, DatabaseName);
+    }
+
     public void Configure(DbContextOptionsBuilder options)
     {
         if (IsPostgres)
