@@ -75,17 +75,29 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
         return Volatile.Read(ref _capacity) == 0 ? Drain() : [];
     }
 
-    /// <summary>Takes up to <paramref name="max"/> waiting deliveries, oldest first.</summary>
-    public void Take(int max, List<DeliveryLease> into)
+    /// <summary>
+    /// Moves waiting deliveries, oldest first, into <paramref name="into"/> until it holds <paramref name="max"/>. Returns
+    /// those whose lease ends before <paramref name="mustHoldUntil"/> instead (for the caller to put back), or <see langword="null"/>.
+    /// </summary>
+    public List<DeliveryLease>? Take(int max, DateTimeOffset mustHoldUntil, List<DeliveryLease> into)
     {
+        List<DeliveryLease>? stale = null;
         int taken = 0;
-        while (taken < max && _queue.TryDequeue(out var lease))
+        while (into.Count < max && _queue.TryDequeue(out var lease))
         {
-            into.Add(lease);
             taken++;
+            if (lease.ExpiresAt < mustHoldUntil)
+            {
+                (stale ??= []).Add(lease);
+            }
+            else
+            {
+                into.Add(lease);
+            }
         }
 
         Interlocked.Add(ref _pending, -taken);
+        return stale;
     }
 
     /// <summary>Completes when deliveries are queued here: at once if some are, else at the next <see cref="Add"/>.</summary>
@@ -146,7 +158,7 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
     private List<DeliveryLease> Drain()
     {
         var drained = new List<DeliveryLease>();
-        Take(int.MaxValue, drained);
+        Take(int.MaxValue, DateTimeOffset.MinValue, drained);
         return drained;
     }
 }

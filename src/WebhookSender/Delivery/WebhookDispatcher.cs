@@ -34,7 +34,7 @@ internal sealed class WebhookDispatcher(
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
         if (options.Value.LocalHandoff)
         {
-            local.Open(options.Value.MaxConcurrency);
+            local.Open(options.Value.MaxConcurrency * 2);
         }
 
         return base.StartAsync(cancellationToken);
@@ -77,10 +77,20 @@ internal sealed class WebhookDispatcher(
                 {
                     int wanted = slots.CurrentCount + 1;
                     var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
-                    local.Take(wanted, leases);
-                    if (leases.Count < wanted && (leases.Count == 0 || local.TakeStoredInStore() || timeProvider.GetElapsedTime(lastStoreLook) >= StoreLookInterval))
+
+                    // The store first when a publish went there (no room here) or a second has passed: that work is older.
+                    // Then what was handed over here; the store again only if nothing was.
+                    bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(lastStoreLook) >= StoreLookInterval;
+                    if (storeFirst)
                     {
-                        await LeaseFromStoreAsync(wanted, leases, backoff, stoppingToken).ConfigureAwait(false);
+                        await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
+                        lastStoreLook = timeProvider.GetTimestamp();
+                    }
+
+                    await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
+                    if (leases.Count == 0 && !storeFirst)
+                    {
+                        await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
                         lastStoreLook = timeProvider.GetTimestamp();
                     }
 
@@ -191,22 +201,21 @@ internal sealed class WebhookDispatcher(
         }
     }
 
+    /// <summary>Adds deliveries leased from the store to <paramref name="leases"/>, up to <paramref name="wanted"/> in all.</summary>
+    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, CancellationToken stoppingToken) =>
+        leases.AddRange(await queue.LeaseAsync(wanted - leases.Count, options.Value.LeaseDuration, stoppingToken).ConfigureAwait(false));
+
     /// <summary>
-    /// Adds deliveries leased from the store to those taken locally, up to <paramref name="wanted"/>. When some were taken
-    /// locally, a store error is logged and they are sent anyway (taken, they are leased to this process alone).
+    /// Adds deliveries handed over here, up to <paramref name="wanted"/> in all. One whose lease would not outlast its attempt
+    /// and the storing of its outcome (it waited too long for a slot) goes back to the queue instead: sent under a lapsed
+    /// lease, it could be sent twice.
     /// </summary>
-    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, TimeSpan backoff, CancellationToken stoppingToken)
+    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases)
     {
-        try
+        var mustHoldUntil = timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
+        if (local.Take(wanted, mustHoldUntil, leases) is { } stale)
         {
-            leases.AddRange(await queue.LeaseAsync(wanted - leases.Count, options.Value.LeaseDuration, stoppingToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (leases.Count > 0)
-        {
-            if (!stoppingToken.IsCancellationRequested)
-            {
-                Log.DispatcherStoreError(logger, ex, backoff);
-            }
+            await local.ReleaseAsync(stale).ConfigureAwait(false);
         }
     }
 

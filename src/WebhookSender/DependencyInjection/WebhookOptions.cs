@@ -40,7 +40,7 @@ public sealed class WebhookOptions
     /// Deliveries this process publishes go straight to its own dispatcher, stored already leased to it, instead of being
     /// leased back from the store: for a durable store one write and one round trip fewer per delivery, and lower latency.
     /// Only while the dispatcher runs, for deliveries due at once (not batched, not published in the host's own
-    /// transaction), and no more than <see cref="MaxConcurrency"/> waiting; the rest goes through the store, where any
+    /// transaction), and no more than twice <see cref="MaxConcurrency"/> waiting; the rest goes through the store, where any
     /// instance takes it. Set <see langword="false"/> to have every delivery handed out through the store. Default true.
     /// </summary>
     public bool LocalHandoff { get; set; } = true;

@@ -63,7 +63,7 @@ public class DispatcherTests
             await Eventually.WaitForAsync(async () => (await host.DeliveriesOfAsync(result.MessageId)).Single(), d => d.Status == DeliveryStatus.Succeeded, "the delivery to succeed");
         }
 
-        // 20 deliveries never pass the 32 that may wait for a slot (MaxConcurrency): none is leased back from the store.
+        // 20 deliveries never pass the 64 that may wait for a slot (twice MaxConcurrency): none is leased back from the store.
         Assert.Equal(0, queue.Leased);
         Assert.Equal(20, queue.Ended);
     }
