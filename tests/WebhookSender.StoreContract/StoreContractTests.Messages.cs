@@ -83,6 +83,27 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Concurrent_publishes_keep_their_own_outcomes_when_one_of_them_fails()
+    {
+        // Stores may write concurrent publishes together (SQLite: one transaction); a bad one must fail only itself.
+        await PublishAsync("msg_old", "dlv_taken");
+        // The bad one late, so that it is likely queued behind others.
+        var publishes = Enumerable.Range(0, 40).Select(i => Task.Run(() => Store.AddMessageAsync(
+            ContractData.Message($"msg_{i}", idempotencyKey: i is 31 or 32 ? "twice" : null),
+            [ContractData.Delivery(i == 30 ? "dlv_taken" : $"dlv_{i}", $"msg_{i}")],
+            None))).ToList();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publishes[30]);
+        var stored = await Task.WhenAll(publishes.Where((_, i) => i != 30));
+
+        Assert.Single(stored.Where(m => m.IdempotencyKey == "twice").Select(m => m.Id).Distinct());
+        Assert.Null(await Store.GetMessageAsync("msg_30", None));
+        var leased = await Queue.LeaseAsync(100, TimeSpan.FromMinutes(1), None);
+        Assert.Equal(1 + 37 + 1, leased.Count); // the earlier one, 37 without a key, one of the pair
+        Assert.All(stored, m => Assert.Contains(leased, l => l.Delivery.MessageId == m.Id));
+    }
+
+    [Fact]
     public async Task Duplicate_ids_and_foreign_deliveries_are_refused_without_storing_anything()
     {
         await PublishAsync("msg_1", "dlv_1");

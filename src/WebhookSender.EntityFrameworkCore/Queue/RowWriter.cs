@@ -229,10 +229,14 @@ internal sealed class PostgreSqlRowWriter : RowWriter
 internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 {
     public override Task PublishAsync(DbContext context, MessageRow message, IReadOnlyList<DeliveryRow> deliveries, string? channel, CancellationToken cancellationToken) =>
+        PublishAllAsync(context, [(message, deliveries)], cancellationToken);
+
+    /// <summary>Stores several publishes in one transaction: one commit for all of them.</summary>
+    public Task PublishAllAsync(DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, CancellationToken cancellationToken) =>
         EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
-            await InsertAsync(context, Messages, [message], cancellationToken).ConfigureAwait(false);
-            await InsertAsync(context, Deliveries, deliveries, cancellationToken).ConfigureAwait(false);
+            await InsertAsync(context, Messages, [.. publishes.Select(p => p.Message)], cancellationToken).ConfigureAwait(false);
+            await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

@@ -175,11 +175,14 @@ internal sealed partial class EntityFrameworkWebhookStore
         try
         {
             string? channel = announce ? _notifications.ChannelFor(queries.Provider) : null;
-            await WriteAsync(context, async () =>
+            if (queries.Provider == StoreProvider.Sqlite)
+            {
+                await PublishOnSqliteAsync(context, RowMapping.ToRow(message), deliveryRows, cancellationToken).ConfigureAwait(false);
+            }
+            else
             {
                 await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (DbException)
         {

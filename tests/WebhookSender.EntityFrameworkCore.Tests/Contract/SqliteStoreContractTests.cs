@@ -26,12 +26,16 @@ internal sealed class ContractStoresHandle(StoreUnderTest store) : IAsyncDisposa
 /// <summary>Builds the EF Core store on a database, the way the host's DI would.</summary>
 internal static class ContractStores
 {
-    public static StoreUnderTest Build(TestDatabase database, TimeProvider timeProvider, bool ownsDatabase)
+    public static StoreUnderTest Build(TestDatabase database, TimeProvider timeProvider, bool ownsDatabase, Action<DbContextOptionsBuilder>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(timeProvider);
-        services.AddDbContext<TestDbContext>(database.Configure);
+        services.AddDbContext<TestDbContext>(options =>
+        {
+            database.Configure(options);
+            configure?.Invoke(options);
+        });
 
         // Fake time never moves by itself: a long poll keeps waits open until the test adds work or moves the clock.
         services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(1));
