@@ -6,8 +6,9 @@ namespace WebhookSender;
 /// <summary>
 /// Deliveries this process published and leased as it stored them (<see cref="IWebhookStore.AddMessageAndLeaseAsync"/>),
 /// waiting for a slot in this process's dispatcher. Handing them over here saves leasing them back from the store: for a
-/// durable store one write and one round trip per delivery. Only while the dispatcher runs, and only as many as it has
-/// slots, so nothing waits here long and the rest goes through the store, where other instances can take it.
+/// durable store one write and one round trip per delivery. Only while the dispatcher runs, and only as many as it opens
+/// room for (twice its slots), so nothing waits here long and the rest goes through the store, where other instances can
+/// take it.
 /// </summary>
 internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timeProvider, ILogger<LocalDeliveries> logger)
 {

@@ -60,7 +60,11 @@ internal sealed class WebhookPublisher(
         if (count == 0 || AnyBatched(deliveries) || !local.TryReserve(count))
         {
             var added = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
-            local.NoteStoredInStore();
+            if (count > 0)
+            {
+                local.NoteStoredInStore();
+            }
+
             return added;
         }
 
