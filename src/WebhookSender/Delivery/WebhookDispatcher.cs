@@ -27,7 +27,10 @@ internal sealed class WebhookDispatcher(
 
     // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
-    private readonly HashSet<Task> _inFlight = [];
+    // Attempts running; when the loop has stopped, the last to finish completes _allDone.
+    private readonly TaskCompletionSource _allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+    private int _stopped;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -149,40 +152,25 @@ internal sealed class WebhookDispatcher(
         // Deliveries handed over but not started go back to the queue now, instead of when their leases lapse.
         await local.ReleaseAsync(local.Close()).ConfigureAwait(false);
 
-        Task[] remaining;
-        lock (_inFlight)
+        // Full fences on both sides: either the last attempt sees the loop stopped, or the loop sees it finished.
+        Interlocked.Exchange(ref _stopped, 1);
+        int remaining = Volatile.Read(ref _running);
+        if (remaining > 0)
         {
-            remaining = [.. _inFlight];
+            await _allDone.Task.ConfigureAwait(false);
         }
 
-        await Task.WhenAll(remaining).ConfigureAwait(false);
-        Log.DispatcherStopped(logger, remaining.Length);
+        Log.DispatcherStopped(logger, remaining);
     }
 
+    /// <summary>Runs the attempt for <paramref name="leases"/> on the thread pool; it gives back their slots when done.</summary>
     private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
     {
-        var task = Task.Run(() => RunAsync(leases), CancellationToken.None);
-        lock (_inFlight)
-        {
-            _inFlight.Add(task);
-        }
-
-        _ = task.ContinueWith(
-            t =>
-            {
-                lock (_inFlight)
-                {
-                    _inFlight.Remove(t);
-                }
-
-                slots.Release(leases.Count);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Interlocked.Increment(ref _running);
+        _ = Task.Run(() => RunAsync(leases, slots), CancellationToken.None);
     }
 
-    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases)
+    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
     {
         var token = _attemptsCancellation.Token;
         try
@@ -198,6 +186,14 @@ internal sealed class WebhookDispatcher(
         {
             // The store failed while saving the outcome, or a bug: the leases expire and the deliveries are tried again.
             Log.DeliveryProcessingError(logger, ex, leases[0].Delivery.Id);
+        }
+        finally
+        {
+            slots.Release(leases.Count);
+            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _stopped) == 1)
+            {
+                _allDone.TrySetResult();
+            }
         }
     }
 

@@ -117,6 +117,23 @@ public class DispatcherTests
     }
 
     [Fact]
+    public async Task Stopping_waits_for_the_attempts_in_flight_and_stores_their_outcomes()
+    {
+        var handler = new ConcurrencyProbe(TimeSpan.FromMilliseconds(300));
+        var host = await TestHost.StartAsync(primaryHandler: handler);
+        await host.SubscribeAsync(Endpoint);
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+        await Eventually.WaitForAsync(() => Task.FromResult(handler.Started), n => n == 1, "the request to start");
+
+        await host.StopAsync(TimeSpan.FromSeconds(30));
+
+        var delivery = (await host.DeliveriesOfAsync(published.MessageId)).Single();
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.AttemptCount));
+        Assert.Single(await host.AttemptsAsync());
+        await host.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_failing_notification_handler_does_not_stop_delivery()
     {
         var handler = new ConcurrencyProbe(TimeSpan.Zero, HttpStatusCode.InternalServerError);
