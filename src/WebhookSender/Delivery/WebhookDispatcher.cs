@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace WebhookSender;
 
 /// <summary>
-/// The background loop: takes due deliveries up to the concurrency limit (those this process published and leased at once
-/// first, then the store's) and runs each through <see cref="DeliveryProcessor"/>. Store outages are logged and retried
-/// with backoff; the loop never dies of them.
+/// The background loop: takes due deliveries up to the concurrency limit (those this process published, handed over already
+/// leased, and those it leases from the store) and runs each through <see cref="DeliveryProcessor"/>. Store outages are
+/// logged and retried with backoff; the loop never dies of them.
 /// </summary>
 internal sealed class WebhookDispatcher(
     IDeliveryQueue queue,
@@ -27,6 +27,7 @@ internal sealed class WebhookDispatcher(
 
     // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
+
     // Attempts running; when the loop has stopped, the last to finish completes _allDone.
     private readonly TaskCompletionSource _allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;
