@@ -134,6 +134,28 @@ public class DispatcherTests
     }
 
     [Fact]
+    public async Task A_response_body_that_stalls_past_AttemptTimeout_is_a_failed_attempt()
+    {
+        // The headers arrive at once, so only the sender's own token bounds reading the body.
+        var handler = new StallingBodyHandler();
+        await using var host = await TestHost.StartAsync(
+            o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+                o.RetrySchedule = [TimeSpan.FromMinutes(10)];
+            },
+            primaryHandler: handler);
+        await host.SubscribeAsync(Endpoint);
+
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+
+        var attempt = (await Eventually.WaitForAsync(() => host.AttemptsAsync(), a => a.Count == 1, "the attempt")).Single();
+        Assert.False(attempt.Succeeded);
+        Assert.Contains("No complete response within 0.3 s", attempt.Error);
+        Assert.Equal(DeliveryStatus.Queued, (await host.DeliveriesOfAsync(published.MessageId)).Single().Status);
+    }
+
+    [Fact]
     public async Task A_failing_notification_handler_does_not_stop_delivery()
     {
         var handler = new ConcurrencyProbe(TimeSpan.Zero, HttpStatusCode.InternalServerError);
@@ -226,5 +248,25 @@ public class DispatcherTests
         }
 
         public Task WaitForWorkAsync(CancellationToken cancellationToken) => _inner!.WaitForWorkAsync(cancellationToken);
+    }
+
+    /// <summary>Answers 200 with a 10-byte body of which no byte ever comes.</summary>
+    private sealed class StallingBodyHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new StreamContent(new StallingStream());
+            content.Headers.ContentLength = 10;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        }
+
+        private sealed class StallingStream : MemoryStream
+        {
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return 0;
+            }
+        }
     }
 }
