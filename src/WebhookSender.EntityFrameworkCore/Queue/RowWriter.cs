@@ -52,10 +52,12 @@ internal abstract class RowWriter
         provider == StoreProvider.PostgreSql ? new PostgreSqlRowWriter(context) : new SqliteRowWriter(context);
 
     /// <summary>
-    /// Stores a message and its deliveries atomically and, given a channel, announces them there (PostgreSQL delivers
-    /// the notification when the write commits, so listeners never wake before the rows are visible).
+    /// Stores messages with their deliveries atomically (usually one; SQLite groups those queued for its writer) and,
+    /// given a channel, announces them there (PostgreSQL delivers the notification when the write commits, so listeners
+    /// never wake before the rows are visible).
     /// </summary>
-    public abstract Task PublishAsync(DbContext context, MessageRow message, IReadOnlyList<DeliveryRow> deliveries, string? channel, CancellationToken cancellationToken);
+    public abstract Task PublishAsync(
+        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically logs the attempts and writes each delivery's new state where the row still carries its lease token.
@@ -119,13 +121,15 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             $"WHERE d.{id} = v.c0 AND d.{leaseId} = v.c1 RETURNING d.{id}";
     }
 
-    public override async Task PublishAsync(DbContext context, MessageRow message, IReadOnlyList<DeliveryRow> deliveries, string? channel, CancellationToken cancellationToken)
+    public override async Task PublishAsync(
+        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken)
     {
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var batch = context.Database.GetDbConnection().CreateBatch();
-            AddInsert(batch, _insertMessages, Messages, [message]);
+            AddInsert(batch, _insertMessages, Messages, [.. publishes.Select(p => p.Message)]);
+            var deliveries = publishes.Count == 1 ? publishes[0].Deliveries : [.. publishes.SelectMany(p => p.Deliveries)];
             if (deliveries.Count > 0)
             {
                 AddInsert(batch, _insertDeliveries, Deliveries, deliveries);
@@ -228,11 +232,9 @@ internal sealed class PostgreSqlRowWriter : RowWriter
 /// <summary>SQLite: in-process, so prepared statements run once per row, in one transaction, cost no round trips.</summary>
 internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 {
-    public override Task PublishAsync(DbContext context, MessageRow message, IReadOnlyList<DeliveryRow> deliveries, string? channel, CancellationToken cancellationToken) =>
-        PublishAllAsync(context, [(message, deliveries)], cancellationToken);
-
-    /// <summary>Stores several publishes in one transaction: one commit for all of them.</summary>
-    public Task PublishAllAsync(DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, CancellationToken cancellationToken) =>
+    /// <summary>In one transaction: one commit for all of them. SQLite has no channel to announce on.</summary>
+    public override Task PublishAsync(
+        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken) =>
         EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
             await InsertAsync(context, Messages, [.. publishes.Select(p => p.Message)], cancellationToken).ConfigureAwait(false);

@@ -24,9 +24,9 @@ internal sealed partial class EntityFrameworkWebhookStore
             return new StoredMessage(await AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false), []);
         }
 
-        // Leased as LeaseAsync leases: a token per call prefixed to each id, this instance as owner, back in the queue at expiry.
+        // Leased as LeaseAsync leases: this instance as owner, back in the queue at expiry.
         var expiresAt = _timeProvider.GetUtcNow() + leaseDuration;
-        string prefix = Guid.NewGuid().ToString("N") + ":";
+        string prefix = NewLeasePrefix();
         var leases = new DeliveryLease[deliveries.Count];
         var rows = new List<DeliveryRow>(deliveries.Count);
         for (int i = 0; i < deliveries.Count; i++)
@@ -181,7 +181,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             }
             else
             {
-                await queries.Rows.PublishAsync(context, RowMapping.ToRow(message), deliveryRows, channel, cancellationToken).ConfigureAwait(false);
+                await queries.Rows.PublishAsync(context, [(RowMapping.ToRow(message), deliveryRows)], channel, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (DbException)

@@ -33,8 +33,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             var now = _timeProvider.GetUtcNow();
             var expiresAt = now + leaseDuration;
 
-            // A new token per call, prefixed to each delivery id: every lease is distinct.
-            string prefix = Guid.NewGuid().ToString("N") + ":";
+            string prefix = NewLeasePrefix();
             var rows = await WriteAsync(
                 scope.Context,
                 () => lease(Queries(scope.Context), scope.Context, prefix, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now)),
@@ -45,6 +44,9 @@ internal sealed partial class EntityFrameworkWebhookStore
                 .Select(r => new DeliveryLease(RowMapping.ToModel(r), r.LeaseId!, expiresAt))
                 .ToList();
         });
+
+    /// <summary>A new token per lease call, prefixed to each delivery id: every lease is distinct.</summary>
+    private static string NewLeasePrefix() => Guid.NewGuid().ToString("N") + ":";
 
     public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
     {

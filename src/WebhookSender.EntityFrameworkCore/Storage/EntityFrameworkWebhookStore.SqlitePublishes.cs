@@ -89,10 +89,10 @@ internal sealed partial class EntityFrameworkWebhookStore
         }
 
         // Not the callers' tokens: a write for many callers must not stop because one of them gave up.
-        var rows = (SqliteRowWriter)Queries(context).Rows;
+        var rows = Queries(context).Rows;
         try
         {
-            await rows.PublishAllAsync(context, [.. group.Select(p => (p.Message, p.Deliveries))], CancellationToken.None).ConfigureAwait(false);
+            await rows.PublishAsync(context, [.. group.Select(p => (p.Message, p.Deliveries))], channel: null, CancellationToken.None).ConfigureAwait(false);
             group.ForEach(p => p.Stored.TrySetResult());
             return;
         }
@@ -110,7 +110,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             try
             {
-                await rows.PublishAllAsync(context, [(publish.Message, publish.Deliveries)], CancellationToken.None).ConfigureAwait(false);
+                await rows.PublishAsync(context, [(publish.Message, publish.Deliveries)], channel: null, CancellationToken.None).ConfigureAwait(false);
                 publish.Stored.TrySetResult();
             }
             catch (Exception ex)

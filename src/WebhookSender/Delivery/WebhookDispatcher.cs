@@ -33,6 +33,9 @@ internal sealed class WebhookDispatcher(
     private int _running;
     private int _stopped;
 
+    // When the loop last leased from the store (a TimeProvider timestamp).
+    private long _lastStoreLook;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
@@ -70,7 +73,6 @@ internal sealed class WebhookDispatcher(
         Log.DispatcherStarted(logger, settings.MaxConcurrency);
         using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
         var backoff = MinBackoff;
-        long lastStoreLook = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -84,18 +86,16 @@ internal sealed class WebhookDispatcher(
 
                     // The store first when a publish went there (no room here) or a second has passed: that work is older.
                     // Then what was handed over here; the store again only if nothing was.
-                    bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(lastStoreLook) >= StoreLookInterval;
+                    bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(_lastStoreLook) >= StoreLookInterval;
                     if (storeFirst)
                     {
                         await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-                        lastStoreLook = timeProvider.GetTimestamp();
                     }
 
                     await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
                     if (leases.Count == 0 && !storeFirst)
                     {
                         await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-                        lastStoreLook = timeProvider.GetTimestamp();
                     }
 
                     backoff = MinBackoff;
@@ -199,8 +199,11 @@ internal sealed class WebhookDispatcher(
     }
 
     /// <summary>Adds deliveries leased from the store to <paramref name="leases"/>, up to <paramref name="wanted"/> in all.</summary>
-    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, CancellationToken stoppingToken) =>
+    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, CancellationToken stoppingToken)
+    {
         leases.AddRange(await queue.LeaseAsync(wanted - leases.Count, options.Value.LeaseDuration, stoppingToken).ConfigureAwait(false));
+        _lastStoreLook = timeProvider.GetTimestamp();
+    }
 
     /// <summary>
     /// Adds deliveries handed over here, up to <paramref name="wanted"/> in all. One whose lease would not outlast its attempt
