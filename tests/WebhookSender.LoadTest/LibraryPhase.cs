@@ -53,10 +53,14 @@ internal static class LibraryPhase
         await receiver.ResetAsync();
 
         GC.Collect();
+        using var sampler = options.Allocations > 0 ? new AllocationSampler() : null;
         long failedBefore = attempts.Failed;
         var start = Measurement.Take();
+        sampler?.Start();
         await PublishAsync(publisher, attempts, options, padding, options.Events);
+        sampler?.Stop();
         var end = Measurement.Take();
+        sampler?.Print(Console.Error, options.Allocations);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore));
         await host.StopAsync();

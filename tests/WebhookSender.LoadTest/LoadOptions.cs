@@ -53,6 +53,9 @@ internal sealed record LoadOptions
     /// </summary>
     public bool Resilience { get; init; } = true;
 
+    /// <summary>Diagnostics only: the number of allocated types to print from a sample of allocations (0: none).</summary>
+    public int Allocations { get; init; }
+
     /// <summary>A free-form label written to the CSV (for example the commit).</summary>
     public string Label { get; init; } = "";
 
@@ -90,6 +93,7 @@ internal sealed record LoadOptions
                 "receiver" => options with { Receiver = value },
                 "postgres" => options with { Postgres = value },
                 "label" => options with { Label = value },
+                "allocations" => options with { Allocations = Int(value) },
                 "resilience" => options with { Resilience = value is "on" or "true" ? true : value is "off" or "false" ? false : throw new ArgumentException($"resilience is on or off, not '{value}'.") },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
@@ -102,13 +106,13 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"allocations={Allocations}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
-        "resilience=on|off (off: diagnostics, without the resilience handler)";
+        "resilience=on|off (off: diagnostics, without the resilience handler) allocations=N (diagnostics: the N types allocated most)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace WebhookSender.InMemory;
 
@@ -142,12 +143,16 @@ internal sealed partial class InMemoryWebhookStore
     private DeliveryLease Lease(DeliveryEntry entry, DateTimeOffset expiresAt)
     {
         entry.Version++;
-        entry.LeaseId = Guid.NewGuid().ToString("N");
+        // Unique within this store, which is all a lease id must be here (no other process shares it).
+        entry.LeaseId = (++_leases).ToString(CultureInfo.InvariantCulture);
         entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Dispatched };
         entry.LeaseExpiresAt = expiresAt;
         Enqueue(entry, expiresAt);
         return new DeliveryLease(entry.Delivery, entry.LeaseId, expiresAt);
     }
+
+    // Leases handed out so far (under the lock): the source of lease ids.
+    private long _leases;
 
     private static bool IsLeaseExpired(DeliveryEntry entry, DateTimeOffset now) => entry.LeaseExpiresAt <= now;
 

@@ -27,7 +27,7 @@ internal sealed record HttpAttemptResult(
     public DeliveryAttempt ToAttempt(
         WebhookSubscription subscription, string? deliveryId, string messageId, string eventType, int attemptNumber, AttemptTrigger trigger, IReadOnlyList<string> warnings) => new()
     {
-        Id = Guid.CreateVersion7(StartedAt),
+        Id = WebhookIds.NewVersion7(StartedAt),
         DeliveryId = deliveryId,
         MessageId = messageId,
         SubscriptionId = subscription.Id,

@@ -131,16 +131,18 @@ internal sealed class DeliveryProcessor(
         {
             var delivery = members[i].Delivery;
             attempts[i] = result.ToAttempt(subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, payload.Warnings);
-            var attempted = delivery with
+            // Succeeded or Failed: completed now; Queued: due again after the delay. One record per delivery.
+            var status = result.Outcome == AttemptOutcome.Succeeded ? DeliveryStatus.Succeeded : retryIn is null ? DeliveryStatus.Failed : DeliveryStatus.Queued;
+            var next = delivery with
             {
                 AttemptCount = delivery.AttemptCount + 1,
                 LastAttemptAt = result.StartedAt,
                 LastStatusCode = result.Response?.StatusCode,
                 BatchKey = delivery.BatchKey is null ? null : webhookId,
+                Status = status,
+                CompletedAt = status == DeliveryStatus.Queued ? delivery.CompletedAt : now,
+                DueAt = status == DeliveryStatus.Queued ? now + retryIn!.Value : delivery.DueAt,
             };
-            var next = result.Outcome == AttemptOutcome.Succeeded ? attempted with { Status = DeliveryStatus.Succeeded, CompletedAt = now }
-                : retryIn is { } delay ? attempted with { Status = DeliveryStatus.Queued, DueAt = now + delay }
-                : attempted with { Status = DeliveryStatus.Failed, CompletedAt = now };
             ends[i] = new LeaseEnd(members[i], next, attempts[i]);
         }
 

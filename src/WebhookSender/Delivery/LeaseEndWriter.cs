@@ -27,7 +27,7 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             // Off the caller's stack: the writer keeps going while ends keep arriving.
-            _ = Task.Run(WriteAllAsync);
+            _ = WriteAllAsync();
         }
 
         return pending.Result.Task;
@@ -35,6 +35,7 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
 
     private async Task WriteAllAsync()
     {
+        await Task.Yield(); // on the thread pool, like Task.Run, without its closure and wrapper tasks
         // The writer that stops looks at the queue again afterwards, so an end queued meanwhile is never left behind.
         do
         {
@@ -53,12 +54,24 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
         try
         {
             // Never cancelled: the requests went out, and their outcomes must not be lost to a stopping host.
-            var held = await queue.EndLeasesAsync([.. groups.SelectMany(p => p.Ends)], CancellationToken.None).ConfigureAwait(false);
+            var held = await queue.EndLeasesAsync(groups.Count == 1 ? groups[0].Ends : [.. groups.SelectMany(p => p.Ends)], CancellationToken.None).ConfigureAwait(false);
+            if (groups.Count == 1)
+            {
+                groups[0].Result.TrySetResult(held);
+                return;
+            }
+
             int next = 0;
             foreach (var group in groups)
             {
-                group.Result.TrySetResult([.. held.Skip(next).Take(group.Ends.Count)]);
-                next += group.Ends.Count;
+                var own = new bool[group.Ends.Count];
+                for (int i = 0; i < own.Length; i++)
+                {
+                    own[i] = held[next + i];
+                }
+
+                group.Result.TrySetResult(own);
+                next += own.Length;
             }
         }
         catch (Exception ex)

@@ -19,11 +19,13 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
 
     /// <summary>The subscription with its real secrets, or <see langword="null"/> (a missing one is not kept).</summary>
     public ValueTask<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken) =>
-        ReadThroughAsync(_entries, id, () => store.GetSubscriptionAsync(id, cancellationToken), keep: s => s is not null);
+        TryGetFresh(_entries, id, out var cached) ? new(cached)
+            : ReadThroughAsync(_entries, id, () => store.GetSubscriptionAsync(id, cancellationToken), keep: s => s is not null);
 
     /// <summary>The active subscriptions of the tenant that take the event type (see <see cref="IWebhookStore.FindSubscriptionsAsync"/>).</summary>
     public ValueTask<IReadOnlyList<WebhookSubscription>> FindAsync(string eventType, string? tenantId, CancellationToken cancellationToken) =>
-        ReadThroughAsync(_matches, (eventType, tenantId), () => store.FindSubscriptionsAsync(eventType, tenantId, cancellationToken), keep: _ => true);
+        TryGetFresh(_matches, (eventType, tenantId), out var cached) ? new(cached)
+            : ReadThroughAsync(_matches, (eventType, tenantId), () => store.FindSubscriptionsAsync(eventType, tenantId, cancellationToken), keep: _ => true);
 
     /// <summary>
     /// Forgets a subscription this process created, changed or deleted, so that the next delivery reads it anew and,
@@ -39,15 +41,24 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
         }
     }
 
+    // A hit is answered without the read's closure and state machine: the common case on the hot path.
+    private bool TryGetFresh<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> cache, TKey key, out T value)
+        where TKey : notnull
+    {
+        if (cache.TryGetValue(key, out var cached) && timeProvider.GetTimestamp() < cached.ExpiresAt)
+        {
+            value = cached.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
     private async ValueTask<T> ReadThroughAsync<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> cache, TKey key, Func<Task<T>> read, Func<T, bool> keep)
         where TKey : notnull
     {
         long now = timeProvider.GetTimestamp();
-        if (cache.TryGetValue(key, out var cached) && now < cached.ExpiresAt)
-        {
-            return cached.Value;
-        }
-
         var value = await read().ConfigureAwait(false);
         var duration = options.Value.SubscriptionCacheDuration;
         if (keep(value) && duration > TimeSpan.Zero)

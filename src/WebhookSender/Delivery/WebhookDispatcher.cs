@@ -168,7 +168,7 @@ internal sealed class WebhookDispatcher(
     private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
     {
         Interlocked.Increment(ref _running);
-        _ = Task.Run(() => RunAsync(leases, slots), CancellationToken.None);
+        _ = RunAsync(leases, slots);
     }
 
     private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
@@ -176,6 +176,8 @@ internal sealed class WebhookDispatcher(
         var token = _attemptsCancellation.Token;
         try
         {
+            // Off the loop's thread at once, like Task.Run, without its closure and wrapper tasks.
+            await Task.Yield();
             await processor.ProcessAsync(leases, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

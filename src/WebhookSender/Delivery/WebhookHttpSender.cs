@@ -4,16 +4,21 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace WebhookSender;
 
 /// <summary>
 /// Makes one signed HTTP exchange and describes what happened. Never throws for receiver behaviour (timeouts, resets,
-/// redirects, huge bodies, refused destinations): those are failed attempts. Throws only when the caller cancels.
+/// redirects, huge bodies, refused destinations, and whatever a handler the host added throws): those are failed
+/// attempts. Throws only when the caller cancels.
 /// </summary>
+/// <remarks>
+/// It sends through the named client's handler pipeline from <see cref="IHttpMessageHandlerFactory"/> (the same pooled,
+/// rotated handlers an <see cref="HttpClient"/> from the factory would use) with an <see cref="HttpMessageInvoker"/>: an
+/// <see cref="HttpClient"/> per attempt would add its own cancellation source linked to ours, and a timeout we do not use.
+/// </remarks>
 internal sealed class WebhookHttpSender(
-    IHttpClientFactory httpClientFactory,
+    IHttpMessageHandlerFactory handlerFactory,
     IWebhookSigner signer,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider)
@@ -58,15 +63,16 @@ internal sealed class WebhookHttpSender(
         var redacted = RedactedHeaders(subscription, settings);
         var requestRecord = DescribeRequest(request, payload.LoggedBody(settings.MaxLoggedRequestBodyBytes), redacted);
 
-        // The resilience handler bounds the exchange up to the response headers; this token also bounds reading the body.
-        // The caller's cancellation (shutdown) cancels the same source through one registration: cheaper than a linked
-        // source per attempt. It is told apart from the timeout by the caller's token.
+        // The one attempt timeout: it bounds the whole exchange, connecting to the last byte of the body read. The caller's
+        // cancellation (shutdown) cancels the same source through one registration: cheaper than a linked source per
+        // attempt. It is told apart from the timeout by the caller's token.
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, timeProvider);
         using var shutdown = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
         try
         {
-            var client = httpClientFactory.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            // The handler returns once the response headers are in; the body is read below, capped.
+            using var invoker = new HttpMessageInvoker(handlerFactory.CreateHandler(HttpClientName), disposeHandler: false);
+            using var response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
             var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted), body, truncated);
             var (outcome, error) = Classify(response, truncated, settings);
@@ -76,13 +82,15 @@ internal sealed class WebhookHttpSender(
         {
             throw;
         }
-        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return Failed($"No complete response within {settings.AttemptTimeout.TotalSeconds:0.###} s (AttemptTimeout); the endpoint must answer faster.");
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception ex)
         {
-            return Failed(DescribeTransportError(ex, subscription.Url));
+            // Transport errors, and anything a handler the host added throws (a Polly timeout or open circuit, say): the
+            // attempt failed and is retried; it never takes the dispatcher down.
+            return Failed(DescribeError(ex, subscription.Url));
         }
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
@@ -130,8 +138,16 @@ internal sealed class WebhookHttpSender(
         return delay is { } d && d < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
-    private static string DescribeTransportError(Exception ex, Uri url)
+    private static string DescribeError(Exception ex, Uri url)
     {
+        // Name the host only: paths and query strings may carry secrets.
+        string host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+        if (ex is not (HttpRequestException or IOException or OperationCanceledException))
+        {
+            // Thrown by a handler the host added (the transport throws only the types above): its own words.
+            return $"A handler of the webhook HttpClient failed the request to {host}: {ex.GetType().Name}: {ex.Message}";
+        }
+
         bool brokenConnection = false;
         for (var inner = ex; inner is not null; inner = inner.InnerException)
         {
@@ -143,8 +159,6 @@ internal sealed class WebhookHttpSender(
             brokenConnection |= inner is IOException or System.Net.Sockets.SocketException;
         }
 
-        // Name the host only: paths and query strings may carry secrets.
-        string host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
         string detail = ex.InnerException?.Message ?? ex.Message;
         return (ex as HttpRequestException)?.HttpRequestError switch
         {
@@ -158,7 +172,7 @@ internal sealed class WebhookHttpSender(
         };
     }
 
-    private static async Task<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    private static async ValueTask<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         // Most receivers answer with an empty body: nothing to read, nothing to allocate.
         if (content.Headers.ContentLength == 0)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Polly;
 using WebhookSender;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -64,11 +63,12 @@ public static class WebhookServiceCollectionExtensions
             return ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp);
         }));
 
-        services.AddHttpClient(WebhookHttpSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+        // No resilience handler by default: the dispatcher's own AttemptTimeout bounds each attempt (headers and body) and
+        // its retry schedule retries. A host may add one with ConfigureHttpClient (a circuit breaker, say); what it throws
+        // is a failed attempt.
+        services.AddHttpClient(WebhookHttpSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => DestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Destinations))
-            .RemoveAllLoggers() // the default loggers write full URLs, which may carry secrets; the dispatcher logs its own lines
-            .AddResilienceHandler("webhook-attempt", (pipeline, context) =>
-                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.AttemptTimeout));
+            .RemoveAllLoggers(); // the default loggers write full URLs, which may carry secrets; the dispatcher logs its own lines
 
         return new WebhooksBuilder(services);
     }

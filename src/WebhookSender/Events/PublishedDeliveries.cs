@@ -22,7 +22,7 @@ internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         Message = message;
         _subscriptions = subscriptions;
         CreatedAt = now;
-        _firstId = Guid.CreateVersion7(now);
+        _firstId = WebhookIds.NewVersion7(now);
     }
 
     public WebhookMessage Message { get; }

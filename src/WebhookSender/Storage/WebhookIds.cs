@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace WebhookSender;
 
@@ -13,11 +14,52 @@ internal static class WebhookIds
     // The 62 random bits at the end of a version 7 UUID (RFC 9562 "rand_b"); the 2 bits above them hold the variant.
     private const ulong RandomBitsMask = (1UL << 62) - 1;
 
-    public static string NewMessageId(DateTimeOffset now) => New("msg_", Guid.CreateVersion7(now));
+    // Random bytes drawn from the OS a block at a time, per thread (see NewVersion7).
+    private const int RandomBlockBytes = 1024;
+    [ThreadStatic] private static byte[]? t_random;
+    [ThreadStatic] private static int t_randomUsed;
 
-    public static string NewSubscriptionId(DateTimeOffset now) => New("sub_", Guid.CreateVersion7(now));
+    public static string NewMessageId(DateTimeOffset now) => New("msg_", NewVersion7(now));
 
-    public static string NewDeliveryId(DateTimeOffset now) => New(DeliveryPrefix, Guid.CreateVersion7(now));
+    public static string NewSubscriptionId(DateTimeOffset now) => New("sub_", NewVersion7(now));
+
+    public static string NewDeliveryId(DateTimeOffset now) => New(DeliveryPrefix, NewVersion7(now));
+
+    /// <summary>
+    /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds of <paramref name="now"/>, then 74 random bits, like
+    /// <see cref="Guid.CreateVersion7(DateTimeOffset)"/>. The random bits come from the same cryptographic generator, but
+    /// a kilobyte at a time per thread: <see cref="Guid.NewGuid"/> asks the OS for every id (on Linux a read of
+    /// /dev/urandom, a system call per id), which the profile of the dispatcher showed as 2 % of its CPU.
+    /// </summary>
+    public static Guid NewVersion7(DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        FillRandom(bytes[6..]);
+        long milliseconds = now.ToUnixTimeMilliseconds();
+        for (int i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        }
+
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F)); // version 7
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F)); // variant 10
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static void FillRandom(Span<byte> destination)
+    {
+        var block = t_random;
+        if (block is null || t_randomUsed + destination.Length > block.Length)
+        {
+            block = t_random ??= new byte[RandomBlockBytes];
+            RandomNumberGenerator.Fill(block);
+            t_randomUsed = 0;
+        }
+
+        // Each byte is handed out once, then the block is drawn again.
+        block.AsSpan(t_randomUsed, destination.Length).CopyTo(destination);
+        t_randomUsed += destination.Length;
+    }
 
     /// <summary>The delivery id of <paramref name="id"/>: <c>dlv_</c> and its 32 lowercase hex digits.</summary>
     public static string DeliveryId(Guid id) => New(DeliveryPrefix, id);

@@ -1,3 +1,5 @@
+using Polly;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
@@ -125,6 +127,51 @@ public class KestrelDeliveryTests
             Assert.Equal(65536, attempt.Response!.Body.Length);
             Assert.True(attempt.Response.BodyTruncated);
         }
+    }
+
+    public static TheoryData<string, string> HostHandlers => new()
+    {
+        { "polly-timeout", "TimeoutRejectedException" },
+        { "throwing", "InvalidOperationException: the host's handler failed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostHandlers))]
+    public async Task What_a_handler_the_host_added_throws_is_a_logged_failed_attempt_that_is_retried(string handler, string expectedError)
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        receiver.Respond("/slow", ReceiverResponse.Hang(TimeSpan.FromSeconds(30)));
+        await using var host = await TestHost.StartAsync(
+            o => o.RetrySchedule = [TimeSpan.FromMinutes(10)],
+            build: webhooks => webhooks.ConfigureHttpClient(http =>
+            {
+                if (handler == "polly-timeout")
+                {
+                    // Shorter than AttemptTimeout (15 s): the host's own pipeline gives up first.
+                    http.AddResilienceHandler("host", pipeline => pipeline.AddTimeout(TimeSpan.FromMilliseconds(300)));
+                }
+                else
+                {
+                    http.AddHttpMessageHandler(() => new ThrowingHandler());
+                }
+            }));
+        var subscription = await host.SubscribeAsync(receiver.UrlFor("/slow"));
+
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+
+        var attempt = (await Eventually.WaitForAsync(() => host.AttemptsAsync(subscription.Id), a => a.Count == 1, "the failed attempt", Wait)).Single();
+        Assert.False(attempt.Succeeded);
+        Assert.Null(attempt.Response);
+        Assert.Contains(expectedError, attempt.Error);
+        var delivery = (await host.DeliveriesOfAsync(published.MessageId)).Single();
+        Assert.Equal(DeliveryStatus.Queued, delivery.Status); // retried on the schedule, not lost
+        Assert.Equal(1, delivery.AttemptCount);
+    }
+
+    private sealed class ThrowingHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the host's handler failed");
     }
 
     [Fact]
