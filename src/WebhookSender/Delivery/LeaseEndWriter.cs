@@ -4,8 +4,8 @@ namespace WebhookSender;
 
 /// <summary>
 /// Gathers the lease ends of concurrent attempts into few store calls (group commit): one write runs at a time, and the
-/// ends that arrive while it runs go together in the next. Under light load every end is written at once, alone; under
-/// heavy load one round trip saves the outcomes of many attempts.
+/// ends that arrive while it runs go together in the next. Under light load every end is written at once, alone, by the
+/// attempt itself; under heavy load one round trip saves the outcomes of many attempts.
 /// </summary>
 internal sealed class LeaseEndWriter(IDeliveryQueue queue)
 {
@@ -26,16 +26,42 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
         _waiting.Enqueue(pending);
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
-            // Off the caller's stack: the writer keeps going while ends keep arriving.
-            _ = WriteAllAsync();
+            // No write runs: this caller writes, so its outcome needs no hand-over to another thread.
+            return WriteOwnAsync(pending);
         }
 
         return pending.Result.Task;
     }
 
+    /// <summary>
+    /// Writes as the caller until its own ends are written (with whatever queued before and beside them), then leaves
+    /// what queued meanwhile to a writer of its own on the thread pool: the caller holds a dispatcher slot.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> WriteOwnAsync(Pending own)
+    {
+        try
+        {
+            while (!own.Result.Task.IsCompleted && TakeNext() is { Count: > 0 } groups)
+            {
+                await WriteAsync(groups).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+            if (!_waiting.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+            {
+                _ = WriteAllAsync();
+            }
+        }
+
+        return await own.Result.Task.ConfigureAwait(false);
+    }
+
     private async Task WriteAllAsync()
     {
-        await Task.Yield(); // on the thread pool, like Task.Run, without its closure and wrapper tasks
+        await Task.Yield(); // off the caller's stack, like Task.Run, without its closure and wrapper tasks
+
         // The writer that stops looks at the queue again afterwards, so an end queued meanwhile is never left behind.
         do
         {
