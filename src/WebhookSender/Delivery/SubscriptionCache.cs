@@ -17,15 +17,21 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
     private readonly ConcurrentDictionary<string, Entry<WebhookSubscription?>> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string EventType, string? TenantId), Entry<IReadOnlyList<WebhookSubscription>>> _matches = new();
 
+    // Reads in flight, one per key: when an entry expires under load, the attempts (or publishes) that find it stale share
+    // one store read instead of each making its own. On a database, each would hold a connection: 64 attempts of one
+    // endpoint missing together grew the pool to 64 connections, and PostgreSQL then spread its work over 64 backends.
+    private readonly ConcurrentDictionary<string, Task<WebhookSubscription?>> _entryReads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string EventType, string? TenantId), Task<IReadOnlyList<WebhookSubscription>>> _matchReads = new();
+
     /// <summary>The subscription with its real secrets, or <see langword="null"/> (a missing one is not kept).</summary>
     public ValueTask<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken) =>
         TryGetFresh(_entries, id, out var cached) ? new(cached)
-            : ReadThroughAsync(_entries, id, () => store.GetSubscriptionAsync(id, cancellationToken), keep: s => s is not null);
+            : ReadThroughAsync(_entries, _entryReads, id, () => store.GetSubscriptionAsync(id, CancellationToken.None), keep: s => s is not null, cancellationToken);
 
     /// <summary>The active subscriptions of the tenant that take the event type (see <see cref="IWebhookStore.FindSubscriptionsAsync"/>).</summary>
     public ValueTask<IReadOnlyList<WebhookSubscription>> FindAsync(string eventType, string? tenantId, CancellationToken cancellationToken) =>
         TryGetFresh(_matches, (eventType, tenantId), out var cached) ? new(cached)
-            : ReadThroughAsync(_matches, (eventType, tenantId), () => store.FindSubscriptionsAsync(eventType, tenantId, cancellationToken), keep: _ => true);
+            : ReadThroughAsync(_matches, _matchReads, (eventType, tenantId), () => store.FindSubscriptionsAsync(eventType, tenantId, CancellationToken.None), keep: _ => true, cancellationToken);
 
     /// <summary>
     /// Forgets a subscription this process created, changed or deleted, so that the next delivery reads it anew and,
@@ -34,9 +40,12 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
     /// </summary>
     public void Invalidate(string id, bool matching = true)
     {
+        // A read in flight may have started before the change: later callers start their own.
+        _entryReads.TryRemove(id, out _);
         _entries.TryRemove(id, out _);
         if (matching)
         {
+            _matchReads.Clear();
             _matches.Clear();
         }
     }
@@ -55,24 +64,55 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
         return false;
     }
 
-    private async ValueTask<T> ReadThroughAsync<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> cache, TKey key, Func<Task<T>> read, Func<T, bool> keep)
+    /// <summary>
+    /// Reads <paramref name="key"/> from the store, or joins the read of it in flight. The read itself is not cancelled (other
+    /// callers may be waiting for it); <paramref name="cancellationToken"/> ends this caller's wait.
+    /// </summary>
+    private async ValueTask<T> ReadThroughAsync<TKey, T>(
+        ConcurrentDictionary<TKey, Entry<T>> cache, ConcurrentDictionary<TKey, Task<T>> reads, TKey key, Func<Task<T>> read, Func<T, bool> keep, CancellationToken cancellationToken)
         where TKey : notnull
     {
-        long now = timeProvider.GetTimestamp();
-        var value = await read().ConfigureAwait(false);
-        var duration = options.Value.SubscriptionCacheDuration;
-        if (keep(value) && duration > TimeSpan.Zero)
+        var ours = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = reads.GetOrAdd(key, ours.Task);
+        if (shared == ours.Task)
         {
-            if (cache.Count >= MaxEntries)
-            {
-                cache.Clear();
-            }
-
-            // Counted from before the read: no entry outlives the duration, even one read while a change was being made.
-            cache[key] = new Entry<T>(value, now + (long)(duration.TotalSeconds * timeProvider.TimestampFrequency));
+            // Not awaited here: this caller, too, may stop waiting before the read ends.
+            _ = FillAsync(cache, reads, key, read, keep, ours);
         }
 
-        return value;
+        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FillAsync<TKey, T>(
+        ConcurrentDictionary<TKey, Entry<T>> cache, ConcurrentDictionary<TKey, Task<T>> reads, TKey key, Func<Task<T>> read, Func<T, bool> keep, TaskCompletionSource<T> result)
+        where TKey : notnull
+    {
+        try
+        {
+            long now = timeProvider.GetTimestamp();
+            var value = await read().ConfigureAwait(false);
+            var duration = options.Value.SubscriptionCacheDuration;
+            if (keep(value) && duration > TimeSpan.Zero)
+            {
+                if (cache.Count >= MaxEntries)
+                {
+                    cache.Clear();
+                }
+
+                // Counted from before the read: no entry outlives the duration, even one read while a change was being made.
+                cache[key] = new Entry<T>(value, now + (long)(duration.TotalSeconds * timeProvider.TimestampFrequency));
+            }
+
+            result.SetResult(value);
+        }
+        catch (Exception ex)
+        {
+            result.SetException(ex);
+        }
+        finally
+        {
+            reads.TryRemove(new KeyValuePair<TKey, Task<T>>(key, result.Task));
+        }
     }
 
     private sealed record Entry<T>(T Value, long ExpiresAt);

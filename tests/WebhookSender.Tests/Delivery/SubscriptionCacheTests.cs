@@ -55,6 +55,63 @@ public class SubscriptionCacheTests
         Assert.Equal(["sub_2"], (await cache.FindAsync("order.created", null, default)).Select(s => s.Id));
     }
 
+    [Fact]
+    public async Task Concurrent_misses_share_one_store_read_and_a_caller_that_gives_up_does_not_cancel_it_for_the_others()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var inner = new InMemory.InMemoryWebhookStore(clock, Options.Create(new InMemory.InMemoryStoreOptions()));
+        await inner.AddSubscriptionAsync(Subscription("sub_1"), default);
+        var store = GatedStore.Create(inner);
+        var cache = new SubscriptionCache(store, Options.Create(new WebhookOptions()), clock);
+
+        using var impatient = new CancellationTokenSource();
+        var gaveUp = cache.GetAsync("sub_1", impatient.Token).AsTask();
+        var readers = Enumerable.Range(0, 20).Select(_ => cache.GetAsync("sub_1", default).AsTask()).ToList();
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gaveUp);
+        ((GatedStore)(object)store).Gate.SetResult();
+
+        var read = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(read, s => Assert.Equal("sub_1", s!.Id));
+        Assert.Equal(1, ((GatedStore)(object)store).Reads);
+        Assert.Equal("sub_1", (await cache.GetAsync("sub_1", default))!.Id); // kept: no second read
+        Assert.Equal(1, ((GatedStore)(object)store).Reads);
+    }
+
+    /// <summary>Forwards to a real store; subscription reads are counted and wait for the gate.</summary>
+    public class GatedStore : System.Reflection.DispatchProxy
+    {
+        private IWebhookStore _inner = null!;
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Reads;
+
+        public static IWebhookStore Create(IWebhookStore inner)
+        {
+            var proxy = Create<IWebhookStore, GatedStore>();
+            ((GatedStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
+        {
+            if (method!.Name == nameof(IWebhookStore.GetSubscriptionAsync))
+            {
+                Interlocked.Increment(ref Reads);
+                return ReadAsync((string)args![0]!);
+            }
+
+            return method.Invoke(_inner, args);
+        }
+
+        private async Task<WebhookSubscription?> ReadAsync(string id)
+        {
+            await Gate.Task;
+            return await _inner.GetSubscriptionAsync(id, default);
+        }
+    }
+
     private static WebhookSubscription Subscription(string id) => new()
     {
         Id = id, Url = new Uri("https://receiver.example/hooks"), EventTypes = ["*"],
