@@ -254,22 +254,25 @@ internal sealed class WebhookHttpSender(
         body.Text,
         body.Truncated);
 
-    private static Dictionary<string, string> DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
+    private static RecordedHeaders DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
     {
-        var result = new Dictionary<string, string>(headers.NonValidated.Count + (contentHeaders?.NonValidated.Count ?? 0), StringComparer.OrdinalIgnoreCase);
+        // A name is in one of the two collections only, once: the pairs are distinct by name.
+        var pairs = new string[2 * (headers.NonValidated.Count + (contentHeaders?.NonValidated.Count ?? 0))];
+        int next = 0;
         Describe(headers);
         if (contentHeaders is not null)
         {
             Describe(contentHeaders);
         }
 
-        return result;
+        return new RecordedHeaders(pairs);
 
         void Describe(HttpHeaders source)
         {
             foreach (var (name, values) in source.NonValidated)
             {
-                result[name] = redacted.Contains(name) ? Redacted : Join(values);
+                pairs[next++] = name;
+                pairs[next++] = redacted.Contains(name) ? Redacted : Join(values);
             }
         }
 
