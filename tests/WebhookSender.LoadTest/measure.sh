@@ -16,9 +16,12 @@ dotnet "$tool" label=inmemory store=inmemory events=3000 subscriptions=10 concur
 dotnet "$tool" label=sqlite store=sqlite events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
 if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
   dotnet "$tool" label=postgres store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+  # The same with Npgsql's session reset on returning a connection to the pool turned off (see docs/durability.md).
+  dotnet "$tool" label=postgres-noreset store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv" \
+    "postgres=$WEBHOOKSENDER_POSTGRES;No Reset On Close=true"
 else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
 fi
 
-dotnet tests/WebhookSender.Benchmarks/bin/Release/net10.0/WebhookSender.Benchmarks.dll --filter '*' --artifacts BenchmarkDotNet.Artifacts
+dotnet tests/WebhookSender.Benchmarks/bin/Release/net10.0/WebhookSender.Benchmarks.dll --filter "${BENCHMARKS:-*}" --artifacts BenchmarkDotNet.Artifacts
 /usr/bin/python3 tests/WebhookSender.LoadTest/chart.py "$csv" docs/benchmarks.png
