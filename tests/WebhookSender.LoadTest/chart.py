@@ -32,8 +32,10 @@ def main(source, target):
             groups[label][row["phase"]].append(row)
 
     labels = [l for l in order if groups[l]["library"] and groups[l]["baseline"]]
-    ticks = [f"{l}\n{groups[l]['library'][0]['events']} events × {groups[l]['library'][0]['subscriptions']}" for l in labels]
-    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(15, 5))
+    ticks = [f"{l}\n{groups[l]['library'][0]['events']} × {groups[l]['library'][0]['subscriptions']}" for l in labels]
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(16, 5))
+    for ax in (ax1, ax2, ax3):
+        ax.tick_params(axis="x", labelsize=8)
     x = range(len(labels))
     width = 0.38
 
