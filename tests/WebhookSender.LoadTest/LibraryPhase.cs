@@ -25,11 +25,6 @@ internal static class LibraryPhase
                 o.MaxConcurrency = options.Concurrency;
             })
             .AddEventType(Payload.EventType, "A load test event");
-        if (!options.Resilience)
-        {
-            webhooks.ConfigureHttpClient(http => http.ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear()));
-        }
-
         await using var store = await StoreSetup.ConfigureAsync(webhooks, options);
 
         using var host = builder.Build();

@@ -47,12 +47,6 @@ internal sealed record LoadOptions
     /// <summary>PostgreSQL connection string (postgres store); defaults to WEBHOOKSENDER_POSTGRES.</summary>
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("WEBHOOKSENDER_POSTGRES");
 
-    /// <summary>
-    /// Diagnostics only: <see langword="false"/> removes the HttpClient's added handlers (the resilience handler with the
-    /// attempt timeout), to measure what they cost. The library's own attempt timeout still applies.
-    /// </summary>
-    public bool Resilience { get; init; } = true;
-
     /// <summary>Diagnostics only: the number of allocated types to print from a sample of allocations (0: none).</summary>
     public int Allocations { get; init; }
 
@@ -94,7 +88,6 @@ internal sealed record LoadOptions
                 "postgres" => options with { Postgres = value },
                 "label" => options with { Label = value },
                 "allocations" => options with { Allocations = Int(value) },
-                "resilience" => options with { Resilience = value is "on" or "true" ? true : value is "off" or "false" ? false : throw new ArgumentException($"resilience is on or off, not '{value}'.") },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
             windowGiven |= name == "window";
@@ -106,13 +99,13 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"resilience={(Resilience ? "on" : "off")}", $"allocations={Allocations}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
-        "resilience=on|off (off: diagnostics, without the resilience handler) allocations=N (diagnostics: the N types allocated most)";
+        "allocations=N (diagnostics: the N types allocated most)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -11,7 +11,7 @@ internal static class Results
         return new PhaseResult
         {
             Phase = phase,
-            Store = phase == "baseline" ? "-" : options.Resilience ? options.Store : options.Store + "-noresilience",
+            Store = phase == "baseline" ? "-" : options.Store,
             Deliveries = options.TotalDeliveries,
             Received = stats.Distinct,
             Duplicates = stats.Received - stats.Distinct,
