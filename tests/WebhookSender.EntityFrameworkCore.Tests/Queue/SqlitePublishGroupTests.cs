@@ -18,7 +18,7 @@ public sealed class SqlitePublishGroupTests
         await using var database = await TestDatabase.CreateSqliteAsync();
         await using var store = ContractStores.Build(database, TimeProvider.System, ownsDatabase: false, o => o.AddInterceptors(gate));
 
-        var first = HoldWriterAsync(store, gate, "msg_a");
+        var first = await HoldWriterAsync(store, gate, "msg_a");
         var queued = new[] { "msg_b", "msg_c", "msg_d" }.Select(id => Task.Run(() => PublishAsync(store, id, "dlv_" + id))).ToList();
         await WaitUntilQueuedAsync(store, 3);
         int commitsBefore = gate.Commits;
@@ -43,7 +43,7 @@ public sealed class SqlitePublishGroupTests
         await PublishAsync(store, "msg_old", "dlv_taken");
         gate.Reset();
 
-        var first = HoldWriterAsync(store, gate, "msg_a");
+        var first = await HoldWriterAsync(store, gate, "msg_a");
         var good1 = Task.Run(() => PublishAsync(store, "msg_b", "dlv_b"));
         var bad = Task.Run(() => PublishAsync(store, "msg_c", "dlv_taken"));
         var good2 = Task.Run(() => PublishAsync(store, "msg_d", "dlv_d"));
