@@ -47,7 +47,8 @@ internal sealed class AllocationSampler : EventListener
         int typeIndex = names.IndexOf("TypeName"), amountIndex = names.IndexOf("AllocationAmount64");
         if (typeIndex >= 0 && amountIndex >= 0 && eventData.Payload![typeIndex] is string type)
         {
-            _bytes.AddOrUpdate(type, Convert.ToInt64(eventData.Payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture), (_, sum) => sum + Convert.ToInt64(eventData.Payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture));
+            long amount = Convert.ToInt64(eventData.Payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture);
+            _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
         }
     }
 }

@@ -80,13 +80,13 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
         try
         {
             // Never cancelled: the requests went out, and their outcomes must not be lost to a stopping host.
-            var held = await queue.EndLeasesAsync(groups.Count == 1 ? groups[0].Ends : [.. groups.SelectMany(p => p.Ends)], CancellationToken.None).ConfigureAwait(false);
             if (groups.Count == 1)
             {
-                groups[0].Result.TrySetResult(held);
+                groups[0].Result.TrySetResult(await queue.EndLeasesAsync(groups[0].Ends, CancellationToken.None).ConfigureAwait(false));
                 return;
             }
 
+            var held = await queue.EndLeasesAsync([.. groups.SelectMany(p => p.Ends)], CancellationToken.None).ConfigureAwait(false);
             int next = 0;
             foreach (var group in groups)
             {

@@ -62,6 +62,7 @@ public class SubscriptionCacheTests
         var inner = new InMemory.InMemoryWebhookStore(clock, Options.Create(new InMemory.InMemoryStoreOptions()));
         await inner.AddSubscriptionAsync(Subscription("sub_1"), default);
         var store = GatedStore.Create(inner);
+        var gated = (GatedStore)(object)store;
         var cache = new SubscriptionCache(store, Options.Create(new WebhookOptions()), clock);
 
         using var impatient = new CancellationTokenSource();
@@ -69,13 +70,13 @@ public class SubscriptionCacheTests
         var readers = Enumerable.Range(0, 20).Select(_ => cache.GetAsync("sub_1", default).AsTask()).ToList();
         await impatient.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gaveUp);
-        ((GatedStore)(object)store).Gate.SetResult();
+        gated.Gate.SetResult();
 
         var read = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.All(read, s => Assert.Equal("sub_1", s!.Id));
-        Assert.Equal(1, ((GatedStore)(object)store).Reads);
+        Assert.Equal(1, gated.Reads);
         Assert.Equal("sub_1", (await cache.GetAsync("sub_1", default))!.Id); // kept: no second read
-        Assert.Equal(1, ((GatedStore)(object)store).Reads);
+        Assert.Equal(1, gated.Reads);
     }
 
     /// <summary>Forwards to a real store; subscription reads are counted and wait for the gate.</summary>
