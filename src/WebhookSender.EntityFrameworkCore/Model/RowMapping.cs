@@ -72,10 +72,19 @@ internal static class RowMapping
         LastStatusCode = delivery.LastStatusCode,
         CompletedAt = Ticks(delivery.CompletedAt),
         BatchKey = delivery.BatchKey,
-
-        // A new delivery is in the queue from its due time unless it is already finished.
-        AvailableAt = delivery.IsCompleted ? null : Ticks(delivery.DueAt),
     };
+
+    /// <summary>A new delivery's place in the queue, from its due time; none once it is finished.</summary>
+    public static QueueRow? ToQueueRow(WebhookDelivery delivery) => delivery.IsCompleted ? null : new QueueRow
+    {
+        DeliveryId = delivery.Id,
+        AvailableAt = Ticks(delivery.DueAt),
+        BatchKey = delivery.BatchKey,
+    };
+
+    /// <summary>The queue rows of new deliveries: one for each that is not finished.</summary>
+    public static List<QueueRow> ToQueueRows(IEnumerable<WebhookDelivery> deliveries) =>
+        [.. deliveries.Select(ToQueueRow).OfType<QueueRow>()];
 
     public static WebhookDelivery ToModel(DeliveryRow row) => new()
     {

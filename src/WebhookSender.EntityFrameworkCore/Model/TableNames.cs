@@ -7,5 +7,6 @@ internal static class TableNames
     public const string SubscriptionEventTypes = "webhook_subscription_event_types";
     public const string Messages = "webhook_messages";
     public const string Deliveries = "webhook_deliveries";
+    public const string Queue = "webhook_queue";
     public const string Attempts = "webhook_attempts";
 }

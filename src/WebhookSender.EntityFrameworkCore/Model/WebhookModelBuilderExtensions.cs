@@ -7,7 +7,7 @@ public static class WebhookModelBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
-    /// <c>webhook_deliveries</c> and <c>webhook_attempts</c> tables, with the indexes that leasing due deliveries and
+    /// <c>webhook_deliveries</c>, <c>webhook_queue</c> and <c>webhook_attempts</c> tables, with the indexes that leasing due deliveries and
     /// matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
     /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
     /// </summary>
@@ -90,21 +90,28 @@ public static class WebhookModelBuilderExtensions
             entity.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
             entity.Property(d => d.CompletedAt).HasColumnName("completed_at");
             entity.Property(d => d.BatchKey).HasColumnName("batch_key");
-            // A lease's writes match the row only while it still carries their lease token (no schema change).
-            entity.Property(d => d.LeaseId).HasColumnName("lease_id").IsConcurrencyToken();
-            entity.Property(d => d.LeaseOwner).HasColumnName("lease_owner");
-            entity.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
-            entity.Property(d => d.AvailableAt).HasColumnName("available_at");
 
-            // The queue: due (or expired) work is a range scan of available_at; completed rows hold NULL and stay out of
-            // the index, so finishing a delivery writes no entry to it (the filter is plain SQL both providers accept).
-            entity.HasIndex(d => new { d.AvailableAt, d.Id }).HasDatabaseName("ix_webhook_deliveries_available_at").HasFilter("\"available_at\" IS NOT NULL");
+            // Only columns that never change once the row is written are indexed: finishing a delivery then changes no
+            // index, and PostgreSQL can update the row in place (see QueueRow). Retention goes by created_at for that reason.
             entity.HasIndex(d => new { d.CreatedAt, d.Id }).HasDatabaseName("ix_webhook_deliveries_created_at");
             entity.HasIndex(d => new { d.SubscriptionId, d.CreatedAt }).HasDatabaseName("ix_webhook_deliveries_subscription_id");
             entity.HasIndex(d => d.MessageId).HasDatabaseName("ix_webhook_deliveries_message_id");
-            // Retention looks at finished deliveries only; the ones on their way stay out of this index.
-            entity.HasIndex(d => new { d.Status, d.CompletedAt }).HasDatabaseName("ix_webhook_deliveries_retention").HasFilter("\"completed_at\" IS NOT NULL");
-            entity.HasIndex(d => d.BatchKey).HasDatabaseName("ix_webhook_deliveries_batch_key").HasFilter("\"batch_key\" IS NOT NULL");
+        });
+
+        modelBuilder.Entity<QueueRow>(entity =>
+        {
+            entity.ToTable(TableNames.Queue, schema);
+            entity.HasKey(q => q.DeliveryId);
+            entity.Property(q => q.DeliveryId).HasColumnName("delivery_id");
+            entity.Property(q => q.AvailableAt).HasColumnName("available_at");
+            entity.Property(q => q.BatchKey).HasColumnName("batch_key");
+            entity.Property(q => q.LeaseId).HasColumnName("lease_id");
+            entity.Property(q => q.LeaseOwner).HasColumnName("lease_owner");
+            entity.Property(q => q.LeaseExpiresAt).HasColumnName("lease_expires_at");
+
+            // Due (or expired) work is a range scan of available_at.
+            entity.HasIndex(q => new { q.AvailableAt, q.DeliveryId }).HasDatabaseName("ix_webhook_queue_available_at");
+            entity.HasIndex(q => q.BatchKey).HasDatabaseName("ix_webhook_queue_batch_key").HasFilter("\"batch_key\" IS NOT NULL");
         });
 
         modelBuilder.Entity<AttemptRow>(entity =>
@@ -132,7 +139,13 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(a => a.MessageId).HasDatabaseName("ix_webhook_attempts_message_id");
         });
 
-        UseByteOrderOnPostgreSql(modelBuilder);
+        // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
+        if (modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
+        {
+            UseByteOrderOnPostgreSql(modelBuilder);
+            LeaveRoomForInPlaceUpdates(modelBuilder);
+        }
+
         return modelBuilder;
     }
 
@@ -144,13 +157,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
-        if (!modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
-        {
-            return;
-        }
-
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(AttemptRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))
@@ -159,4 +166,14 @@ public static class WebhookModelBuilderExtensions
             }
         }
     }
+
+    /// <summary>
+    /// On PostgreSQL, fills the pages of <c>webhook_deliveries</c> to 80 % only. A row is written at publish and updated
+    /// when its delivery finishes; PostgreSQL updates a row in place, without new index entries (a HOT update), only if
+    /// the new version fits on the same page. Rows of one page are published, and finish, at about the same time, so the
+    /// room left is enough for their new versions while the old ones are pruned.
+    /// </summary>
+    /// <remarks>The annotation Npgsql's <c>HasStorageParameter</c> sets; this package references Npgsql, not its EF Core provider.</remarks>
+    private static void LeaveRoomForInPlaceUpdates(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<DeliveryRow>().HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
 }

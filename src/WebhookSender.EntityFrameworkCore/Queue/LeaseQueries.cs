@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,7 +14,7 @@ internal enum StoreProvider
 }
 
 /// <summary>
-/// Every provider-specific SQL statement of the package, in one place: the lease query, PostgreSQL's
+/// Every provider-specific SQL statement of the package, in one place: the lease queries, PostgreSQL's
 /// <c>NOTIFY</c>/<c>LISTEN</c>, and (in <see cref="RowWriter"/>) the hot path's writes. Everything else is LINQ that EF
 /// Core translates for any provider.
 /// </summary>
@@ -24,13 +25,15 @@ internal sealed class LeaseQueries
 
     private readonly string _leaseSql;
     private readonly string _leaseBatchSql;
+    private readonly string _markDispatchedSql;
 
-    private LeaseQueries(DbContext context, StoreProvider provider, string leaseSql, string leaseBatchSql)
+    private LeaseQueries(DbContext context, StoreProvider provider, string leaseSql, string leaseBatchSql, string markDispatchedSql)
     {
         Provider = provider;
         Rows = RowWriter.For(provider, context);
         _leaseSql = leaseSql;
         _leaseBatchSql = leaseBatchSql;
+        _markDispatchedSql = markDispatchedSql;
     }
 
     public StoreProvider Provider { get; }
@@ -38,55 +41,69 @@ internal sealed class LeaseQueries
     /// <summary>The hot path's inserts and lease ends, in plain SQL.</summary>
     public RowWriter Rows { get; }
 
-    /// <summary>Reads the provider and the (possibly schema-qualified) deliveries table from the host's model.</summary>
+    /// <summary>Reads the provider and the (possibly schema-qualified) tables from the host's model.</summary>
     public static LeaseQueries For(DbContext context)
     {
-        var entity = context.Model.FindEntityType(typeof(DeliveryRow)) ?? throw MissingModel(context);
-        string table = entity.GetTableName()!;
-        string? schema = entity.GetSchema();
         var sql = context.GetService<ISqlGenerationHelper>();
-        string deliveries = sql.DelimitIdentifier(table, schema);
-        var storeObject = StoreObjectIdentifier.Table(table, schema);
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(storeObject)!);
+        var deliveries = Mapped(context, typeof(DeliveryRow), sql);
+        var queue = Mapped(context, typeof(QueueRow), sql);
+        string id = deliveries.Column(nameof(DeliveryRow.Id));
+        string deliveryId = queue.Column(nameof(QueueRow.DeliveryId));
+        string available = queue.Column(nameof(QueueRow.AvailableAt));
+        string leaseId = queue.Column(nameof(QueueRow.LeaseId));
 
-        string id = Column(nameof(DeliveryRow.Id));
-        string available = Column(nameof(DeliveryRow.AvailableAt));
-
-        // One statement picks the earliest available rows and takes them: the new lease token is a random batch prefix
-        // plus the delivery id, so each lease is distinct and a lapsed lease's holder can no longer match it.
-        string set =
-            $"UPDATE {deliveries} SET {Column(nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Dispatched}, " +
-            $"{Column(nameof(DeliveryRow.LeaseId))} = {{0}} || {id}, {Column(nameof(DeliveryRow.LeaseOwner))} = {{1}}, " +
-            $"{Column(nameof(DeliveryRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
-        string pick = $"SELECT {id} FROM {deliveries} WHERE {available} <= {{3}} ORDER BY {available}, {id} LIMIT {{4}}";
+        // Taking queue rows: the new lease token is a random batch prefix plus the delivery id, so each lease is distinct
+        // and a lapsed lease's holder can no longer match it; the row is available again when the lease expires.
+        string take =
+            $"UPDATE {queue.Name} SET {leaseId} = {{0}} || {deliveryId}, {queue.Column(nameof(QueueRow.LeaseOwner))} = {{1}}, " +
+            $"{queue.Column(nameof(QueueRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
+        string pick = $"SELECT {deliveryId} FROM {queue.Name} WHERE {available} <= {{3}} ORDER BY {available}, {deliveryId} LIMIT {{4}}";
 
         // A batch's members: every one not held under a live lease, whatever its due time, oldest first.
         string pickBatch =
-            $"SELECT {id} FROM {deliveries} WHERE {Column(nameof(DeliveryRow.BatchKey))} = {{5}} AND {available} IS NOT NULL " +
-            $"AND ({Column(nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Queued} OR {available} <= {{3}}) " +
-            $"ORDER BY {Column(nameof(DeliveryRow.CreatedAt))}, {id} LIMIT {{4}}";
+            $"SELECT q.{deliveryId} FROM {queue.Name} AS q JOIN {deliveries.Name} AS d ON d.{id} = q.{deliveryId} " +
+            $"WHERE q.{queue.Column(nameof(QueueRow.BatchKey))} = {{5}} AND (q.{leaseId} IS NULL OR q.{available} <= {{3}}) " +
+            $"ORDER BY d.{deliveries.Column(nameof(DeliveryRow.CreatedAt))}, d.{id} LIMIT {{4}}";
+        string value = sql.DelimitIdentifier("Value"); // the column EF Core reads a list of scalars from
+        string dispatched = $"UPDATE {deliveries.Name} SET {deliveries.Column(nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Dispatched} ";
 
         return context.Database.ProviderName switch
         {
-            // Rows locked by another instance's lease transaction are skipped, not waited for: instances never hand out the
-            // same delivery, and never queue behind each other. ARRAY(...) evaluates the locking subquery exactly once.
+            // One statement takes the queue rows and marks their deliveries. Rows locked by another instance's lease
+            // transaction are skipped, not waited for: instances never hand out the same delivery, and never queue behind
+            // each other. ARRAY(...) evaluates the locking subquery exactly once.
             PostgreSqlProvider => new LeaseQueries(
                 context,
                 StoreProvider.PostgreSql,
-                set + $"WHERE {id} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED)) RETURNING *",
-                set + $"WHERE {id} = ANY(ARRAY({pickBatch} FOR UPDATE SKIP LOCKED)) RETURNING *"),
+                Lease($"WHERE {deliveryId} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED))"),
+                Lease($"WHERE {deliveryId} = ANY(ARRAY({pickBatch} FOR UPDATE OF q SKIP LOCKED))"),
+                markDispatchedSql: ""),
 
-            // SQLite has one writer at a time: the statement runs alone, so the subquery cannot race (needs SQLite 3.35+).
+            // SQLite has one writer at a time and no writes in WITH: the two statements run alone, in one transaction, so
+            // the subquery cannot race (needs SQLite 3.35+ for RETURNING).
             SqliteProvider => new LeaseQueries(
                 context,
                 StoreProvider.Sqlite,
-                set + $"WHERE {id} IN ({pick}) RETURNING *",
-                set + $"WHERE {id} IN ({pickBatch}) RETURNING *"),
+                take + $"WHERE {deliveryId} IN ({pick}) RETURNING {deliveryId} AS {value}",
+                take + $"WHERE {deliveryId} IN ({pickBatch}) RETURNING {deliveryId} AS {value}",
+                dispatched + $"WHERE {id} IN (SELECT value FROM json_each({{0}})) RETURNING *"),
 
             var other => throw new NotSupportedException(
                 $"The webhook store supports PostgreSQL (Npgsql) and SQLite; {context.GetType().Name} uses '{other}'. " +
                 "Use one of those providers for the webhook tables, or the in-memory store."),
         };
+
+        string Lease(string where) =>
+            $"WITH leased AS ({take}{where} RETURNING {deliveryId}) {dispatched}WHERE {id} = ANY(ARRAY(SELECT {deliveryId} FROM leased)) RETURNING *";
+    }
+
+    /// <summary>A webhook table's delimited (possibly schema-qualified) name and its columns' delimited names.</summary>
+    private static (string Name, Func<string, string> Column) Mapped(DbContext context, Type type, ISqlGenerationHelper sql)
+    {
+        var entity = context.Model.FindEntityType(type) ?? throw MissingModel(context);
+        var storeObject = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        return (sql.DelimitIdentifier(storeObject.Name, storeObject.Schema),
+            property => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(storeObject)!));
     }
 
     public static InvalidOperationException MissingModel(DbContext context) => new(
@@ -95,18 +112,35 @@ internal sealed class LeaseQueries
     /// <summary>Leases up to <paramref name="limit"/> deliveries available at <paramref name="nowTicks"/>; returns them as updated.</summary>
     public Task<List<DeliveryRow>> LeaseAsync(
         DbContext context, string leasePrefix, string owner, long expiresTicks, long nowTicks, int limit, CancellationToken cancellationToken) =>
-        context.Set<DeliveryRow>()
-            .FromSqlRaw(_leaseSql, leasePrefix, owner, expiresTicks, nowTicks, limit)
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
+        LeaseAsync(context, _leaseSql, [leasePrefix, owner, expiresTicks, nowTicks, limit], cancellationToken);
 
     /// <summary>Leases up to <paramref name="limit"/> members of one batch that no live lease holds; returns them as updated.</summary>
     public Task<List<DeliveryRow>> LeaseBatchAsync(
         DbContext context, string batchKey, string leasePrefix, string owner, long expiresTicks, long nowTicks, int limit, CancellationToken cancellationToken) =>
-        context.Set<DeliveryRow>()
-            .FromSqlRaw(_leaseBatchSql, leasePrefix, owner, expiresTicks, nowTicks, limit, batchKey)
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
+        LeaseAsync(context, _leaseBatchSql, [leasePrefix, owner, expiresTicks, nowTicks, limit, batchKey], cancellationToken);
+
+    private async Task<List<DeliveryRow>> LeaseAsync(DbContext context, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        if (Provider == StoreProvider.PostgreSql)
+        {
+            return await Deliveries(context, sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
+        {
+            var ids = await context.Database.SqlQueryRaw<string>(sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return ids.Count == 0
+                ? []
+                : await Deliveries(context, _markDispatchedSql, [JsonSerializer.Serialize(ids)]).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IQueryable<DeliveryRow> Deliveries(DbContext context, string sql, object[] parameters) =>
+        context.Set<DeliveryRow>().FromSqlRaw(sql, parameters).AsNoTracking();
+
+    /// <summary>The earliest time a queued delivery becomes available, or <see langword="null"/> when the queue is empty.</summary>
+    public static Task<long?> NextAvailableAsync(DbContext context, CancellationToken cancellationToken) =>
+        context.Set<QueueRow>().MinAsync(q => (long?)q.AvailableAt, cancellationToken);
 
     /// <summary>PostgreSQL: announces work; inside a transaction it is delivered when (and only if) the transaction commits.</summary>
     public static Task NotifyAsync(DbContext context, string channel, CancellationToken cancellationToken) =>

@@ -17,11 +17,11 @@ namespace WebhookSender.EntityFrameworkCore;
 /// </summary>
 internal abstract class RowWriter
 {
-    // What ending a lease writes: the delivery's state and its queue position (NULL once finished); the lease is cleared.
+    // What ending a lease writes to the delivery: its new state. None of these columns is indexed (see QueueRow).
     private static readonly string[] EndedLeaseProperties =
     [
         nameof(DeliveryRow.Status), nameof(DeliveryRow.AttemptCount), nameof(DeliveryRow.DueAt), nameof(DeliveryRow.LastAttemptAt),
-        nameof(DeliveryRow.LastStatusCode), nameof(DeliveryRow.CompletedAt), nameof(DeliveryRow.BatchKey), nameof(DeliveryRow.AvailableAt),
+        nameof(DeliveryRow.LastStatusCode), nameof(DeliveryRow.CompletedAt), nameof(DeliveryRow.BatchKey),
     ];
 
     private protected RowWriter(DbContext context)
@@ -30,41 +30,54 @@ internal abstract class RowWriter
         Table Of(Type type) => Table.Of(context.Model.FindEntityType(type)!, sql);
         Messages = Of(typeof(MessageRow));
         Deliveries = Of(typeof(DeliveryRow));
+        Queue = Of(typeof(QueueRow));
         Attempts = Of(typeof(AttemptRow));
-        EndedLease = [.. EndedLeaseProperties.Select(Deliveries.Column)];
-        ClearedLease = string.Join(", ", new[] { nameof(DeliveryRow.LeaseId), nameof(DeliveryRow.LeaseOwner), nameof(DeliveryRow.LeaseExpiresAt) }
-            .Select(p => $"{Deliveries.Column(p).Name} = NULL"));
+        EndedState = [.. EndedLeaseProperties.Select(Deliveries.Column)];
+        QueuedId = Queue.Column(nameof(QueueRow.DeliveryId)).Name;
+        QueuedLease = Queue.Column(nameof(QueueRow.LeaseId)).Name;
+        Requeued = string.Join(", ", new[] { nameof(QueueRow.LeaseId), nameof(QueueRow.LeaseOwner), nameof(QueueRow.LeaseExpiresAt) }
+            .Select(p => $"{Queue.Column(p).Name} = NULL"));
     }
 
     private protected Table Messages { get; }
 
     private protected Table Deliveries { get; }
 
+    private protected Table Queue { get; }
+
     private protected Table Attempts { get; }
 
-    /// <summary>The columns ending a lease sets from the delivery's new state.</summary>
-    private protected Column[] EndedLease { get; }
+    /// <summary>The delivery columns ending a lease sets from the delivery's new state.</summary>
+    private protected Column[] EndedState { get; }
 
-    /// <summary>The SET clause that clears the lease token, owner and expiry.</summary>
-    private protected string ClearedLease { get; }
+    /// <summary>The queue's delivery id and lease token columns.</summary>
+    private protected string QueuedId { get; }
+
+    private protected string QueuedLease { get; }
+
+    /// <summary>The part of a SET clause that puts a queue row back without a lease (token, owner and expiry cleared).</summary>
+    private protected string Requeued { get; }
+
+    private protected string AvailableAt => Queue.Column(nameof(QueueRow.AvailableAt)).Name;
+
+    private protected string BatchKey => Queue.Column(nameof(QueueRow.BatchKey)).Name;
 
     public static RowWriter For(StoreProvider provider, DbContext context) =>
         provider == StoreProvider.PostgreSql ? new PostgreSqlRowWriter(context) : new SqliteRowWriter(context);
 
     /// <summary>
-    /// Stores messages with their deliveries atomically (usually one; SQLite groups those queued for its writer) and,
-    /// given a channel, announces them there (PostgreSQL delivers the notification when the write commits, so listeners
-    /// never wake before the rows are visible).
+    /// Stores messages with their deliveries and queue rows atomically (usually one; SQLite groups those queued for its
+    /// writer) and, given a channel, announces them there (PostgreSQL delivers the notification when the write commits,
+    /// so listeners never wake before the rows are visible).
     /// </summary>
-    public abstract Task PublishAsync(
-        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken);
+    public abstract Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically logs the attempts and writes each delivery's new state where the row still carries its lease token.
-    /// Returns, for each delivery, whether it did.
+    /// Atomically logs the attempts and, for each lease whose queue row still carries its token, removes the row (the
+    /// delivery finished) or puts it back at its next due time, and writes the delivery's new state. Returns, for each
+    /// lease, whether it was still held.
     /// </summary>
-    public abstract Task<bool[]> EndLeasesAsync(
-        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<(DeliveryRow Row, string LeaseId)> ends, CancellationToken cancellationToken);
+    public abstract Task<bool[]> EndLeasesAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken);
 
     /// <summary>A mapped column: its delimited name, its type, and how to read it from a row.</summary>
     internal sealed record Column(string Name, string Property, Type ClrType, Func<object?, object?> Read);
@@ -101,6 +114,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     private readonly bool _prepare;
     private readonly string _insertMessages;
     private readonly string _insertDeliveries;
+    private readonly string _insertQueue;
     private readonly string _insertAttempts;
     private readonly string _endLeases;
 
@@ -111,18 +125,30 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             && !new NpgsqlConnectionStringBuilder(connection.ConnectionString).Multiplexing;
         _insertMessages = Insert(Messages);
         _insertDeliveries = Insert(Deliveries);
+        _insertQueue = Insert(Queue);
         _insertAttempts = Insert(Attempts);
-        string id = Deliveries.Column(nameof(DeliveryRow.Id)).Name;
-        string leaseId = Deliveries.Column(nameof(DeliveryRow.LeaseId)).Name;
-        string values = string.Join(", ", EndedLease.Select((_, i) => $"c{i + 2}"));
+
+        // One statement: v holds the leases (c0 delivery id, c1 token, c2 next available time or NULL once finished,
+        // c3 batch key, then the delivery's new state). The queue rows still carrying their token are removed or put back;
+        // the deliveries of exactly those get their new state, and their ids are returned.
+        string state = string.Join(", ", EndedState.Select((c, i) => $"{c.Name} = v.c{i + 4}"));
+        // The deliveries are joined through the queue rows just ended (a row or two as the planner estimates them), not
+        // through v alone: for a join with v, PostgreSQL's generic plan (made once, estimating 100 rows for an unnest)
+        // hashed a seq scan of the whole deliveries table into every lease end while the table had under ~25,000 rows.
+        // Through the queue rows it looks each delivery up by its key. (An "id = ANY(@p0)" beside the join made each of
+        // those lookups walk the whole array: quadratic.)
+        string held = $"q.{QueuedId} = v.c0 AND q.{QueuedLease} = v.c1";
+        string deliveryId = Deliveries.Column(nameof(DeliveryRow.Id)).Name;
         _endLeases =
-            $"UPDATE {Deliveries.Name} AS d SET {string.Join(", ", EndedLease.Select((c, i) => $"{c.Name} = v.c{i + 2}"))}, {ClearedLease} " +
-            $"FROM unnest({Placeholders(EndedLease.Length + 2)}) AS v(c0, c1, {values}) " +
-            $"WHERE d.{id} = v.c0 AND d.{leaseId} = v.c1 RETURNING d.{id}";
+            $"WITH v AS (SELECT * FROM unnest({Placeholders(EndedState.Length + 4)}) AS v({string.Join(", ", Enumerable.Range(0, EndedState.Length + 4).Select(i => $"c{i}"))})), " +
+            $"finished AS (DELETE FROM {Queue.Name} AS q USING v WHERE v.c2 IS NULL AND {held} RETURNING q.{QueuedId}), " +
+            $"requeued AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = v.c2, {BatchKey} = v.c3, {Requeued} FROM v WHERE v.c2 IS NOT NULL AND {held} RETURNING q.{QueuedId}) " +
+            $"UPDATE {Deliveries.Name} AS d SET {state} " +
+            $"FROM (SELECT {QueuedId} FROM finished UNION ALL SELECT {QueuedId} FROM requeued) AS ended, v " +
+            $"WHERE d.{deliveryId} = ended.{QueuedId} AND v.c0 = ended.{QueuedId} RETURNING v.c0";
     }
 
-    public override async Task PublishAsync(
-        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken)
+    public override async Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken)
     {
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -133,6 +159,12 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             if (deliveries.Count > 0)
             {
                 AddInsert(batch, _insertDeliveries, Deliveries, deliveries);
+            }
+
+            var queue = publishes.Count == 1 ? publishes[0].Queue : [.. publishes.SelectMany(p => p.Queue)];
+            if (queue.Count > 0)
+            {
+                AddInsert(batch, _insertQueue, Queue, queue);
             }
 
             if (channel is not null)
@@ -150,21 +182,23 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     }
 
     public override async Task<bool[]> EndLeasesAsync(
-        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<(DeliveryRow Row, string LeaseId)> ends, CancellationToken cancellationToken)
+        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken)
     {
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var batch = context.Database.GetDbConnection().CreateBatch();
 
-            // The update first, so its RETURNING rows are the reader's first result.
-            var values = new object[EndedLease.Length + 2];
+            // The lease ends first, so their RETURNING rows are the reader's first result.
+            var values = new object[EndedState.Length + 4];
             values[0] = ends.Select(e => e.Row.Id).ToArray();
             values[1] = ends.Select(e => e.LeaseId).ToArray();
-            for (int c = 0; c < EndedLease.Length; c++)
+            values[2] = ends.Select(e => e.Queue?.AvailableAt).ToArray();
+            values[3] = ends.Select(e => e.Queue?.BatchKey).ToArray();
+            for (int c = 0; c < EndedState.Length; c++)
             {
-                var column = EndedLease[c];
-                values[c + 2] = ArrayOf(column, ends.Count, i => ends[i].Row);
+                var column = EndedState[c];
+                values[c + 4] = ArrayOf(column, ends.Count, i => ends[i].Row);
             }
 
             Add(batch, _endLeases, values);
@@ -233,38 +267,49 @@ internal sealed class PostgreSqlRowWriter : RowWriter
 internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 {
     /// <summary>In one transaction: one commit for all of them. SQLite has no channel to announce on.</summary>
-    public override Task PublishAsync(
-        DbContext context, IReadOnlyList<(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries)> publishes, string? channel, CancellationToken cancellationToken) =>
+    public override Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken) =>
         EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
             await InsertAsync(context, Messages, [.. publishes.Select(p => p.Message)], cancellationToken).ConfigureAwait(false);
             await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
+            await InsertAsync(context, Queue, [.. publishes.SelectMany(p => p.Queue)], cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
     public override Task<bool[]> EndLeasesAsync(
-        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<(DeliveryRow Row, string LeaseId)> ends, CancellationToken cancellationToken) =>
+        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken) =>
         EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
             await InsertAsync(context, Attempts, attempts, cancellationToken).ConfigureAwait(false);
-            string sql =
-                $"UPDATE {Deliveries.Name} SET {string.Join(", ", EndedLease.Select((c, i) => $"{c.Name} = $p{i}"))}, {ClearedLease} " +
-                $"WHERE {Deliveries.Column(nameof(DeliveryRow.Id)).Name} = $id AND {Deliveries.Column(nameof(DeliveryRow.LeaseId)).Name} = $lease";
-            await using var command = Command(context, sql);
-            var values = EndedLease.Select((_, i) => Parameter(command, $"$p{i}")).ToArray();
-            var id = Parameter(command, "$id");
-            var lease = Parameter(command, "$lease");
+            string stillHeld = $"WHERE {QueuedId} = $id AND {QueuedLease} = $lease";
+            await using var finish = Command(context, $"DELETE FROM {Queue.Name} {stillHeld}");
+            await using var requeue = Command(context, $"UPDATE {Queue.Name} SET {AvailableAt} = $available, {BatchKey} = $batch, {Requeued} {stillHeld}");
+            await using var update = Command(context,
+                $"UPDATE {Deliveries.Name} SET {string.Join(", ", EndedState.Select((c, i) => $"{c.Name} = $p{i}"))} " +
+                $"WHERE {Deliveries.Column(nameof(DeliveryRow.Id)).Name} = $id");
+            var ids = new[] { Parameter(finish, "$id"), Parameter(requeue, "$id"), Parameter(update, "$id") };
+            var leases = new[] { Parameter(finish, "$lease"), Parameter(requeue, "$lease") };
+            var available = Parameter(requeue, "$available");
+            var batchKey = Parameter(requeue, "$batch");
+            var values = EndedState.Select((_, i) => Parameter(update, $"$p{i}")).ToArray();
             var held = new bool[ends.Count];
             for (int e = 0; e < ends.Count; e++)
             {
-                for (int c = 0; c < values.Length; c++)
+                var end = ends[e];
+                Array.ForEach(ids, p => p.Value = end.Row.Id);
+                Array.ForEach(leases, p => p.Value = end.LeaseId);
+                available.Value = end.Queue?.AvailableAt ?? (object)DBNull.Value;
+                batchKey.Value = end.Queue?.BatchKey ?? (object)DBNull.Value;
+                held[e] = await (end.Queue is null ? finish : requeue).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                if (held[e])
                 {
-                    values[c].Value = EndedLease[c].Read(ends[e].Row) ?? DBNull.Value;
-                }
+                    for (int c = 0; c < values.Length; c++)
+                    {
+                        values[c].Value = EndedState[c].Read(end.Row) ?? DBNull.Value;
+                    }
 
-                id.Value = ends[e].Row.Id;
-                lease.Value = ends[e].LeaseId;
-                held[e] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return held;

@@ -80,18 +80,31 @@ internal sealed class RetentionCleanup(
     {
         int batchSize = options.Value.CleanupBatchSize;
         int removed = 0;
+        (long CreatedAt, string Id)? after = null;
         while (true)
         {
             await using var lease = await contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
             var context = lease.Context;
             int code = (int)status;
-            var ids = await context.Set<DeliveryRow>()
-                .Where(d => d.Status == code && d.CompletedAt < completedBefore)
-                .OrderBy(d => d.CompletedAt)
-                .Select(d => d.Id)
+
+            // By creation time, whose index never changes (an index on the completion time would make finishing a delivery
+            // write to it, see QueueRow): a delivery completed before the cutoff was created before it. One pass walks the
+            // older deliveries once, from where the last batch ended, past those kept for longer or still on their way.
+            var candidates = context.Set<DeliveryRow>().Where(d => d.CreatedAt < completedBefore && d.Status == code && d.CompletedAt < completedBefore);
+            if (after is { } last)
+            {
+                candidates = candidates.Where(d => d.CreatedAt > last.CreatedAt || (d.CreatedAt == last.CreatedAt && string.Compare(d.Id, last.Id) > 0));
+            }
+
+            var found = await candidates
+                .OrderBy(d => d.CreatedAt)
+                .ThenBy(d => d.Id)
+                .Select(d => new { d.Id, d.CreatedAt })
                 .Take(batchSize)
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false);
+            var ids = found.Select(d => d.Id).ToList();
+            after = found.Count > 0 ? (found[^1].CreatedAt, found[^1].Id) : after;
 
             // Test attempts have no delivery; they go by their own start time and outcome. One transaction per batch, under
             // the context's execution strategy (hosts may enable retries on failure).

@@ -11,7 +11,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         return OutboxScope.Current is { } outbox
             ? GuardAsync($"adding message '{message.Id}' to the outbox", () => AddToOutboxAsync(outbox, message, deliveries, cancellationToken))
             : GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(
-                message, deliveries, [.. deliveries.Select(RowMapping.ToRow)], announce: deliveries.Any(d => !d.IsCompleted), cancellationToken));
+                message, deliveries, [.. deliveries.Select(RowMapping.ToRow)], RowMapping.ToQueueRows(deliveries), announce: deliveries.Any(d => !d.IsCompleted), cancellationToken));
     }
 
     public async Task<StoredMessage> AddMessageAndLeaseAsync(
@@ -29,18 +29,20 @@ internal sealed partial class EntityFrameworkWebhookStore
         string prefix = NewLeasePrefix();
         var leases = new DeliveryLease[deliveries.Count];
         var rows = new List<DeliveryRow>(deliveries.Count);
+        var queue = new List<QueueRow>(deliveries.Count);
         for (int i = 0; i < deliveries.Count; i++)
         {
             var dispatched = deliveries[i] with { Status = DeliveryStatus.Dispatched };
-            var row = RowMapping.ToRow(dispatched);
-            row.LeaseId = prefix + dispatched.Id;
-            row.LeaseOwner = _options.InstanceId;
-            row.LeaseExpiresAt = row.AvailableAt = RowMapping.Ticks(expiresAt);
-            rows.Add(row);
-            leases[i] = new DeliveryLease(dispatched, row.LeaseId, expiresAt);
+            rows.Add(RowMapping.ToRow(dispatched));
+            var queued = RowMapping.ToQueueRow(dispatched)!;
+            queued.LeaseId = prefix + dispatched.Id;
+            queued.LeaseOwner = _options.InstanceId;
+            queued.LeaseExpiresAt = queued.AvailableAt = RowMapping.Ticks(expiresAt);
+            queue.Add(queued);
+            leases[i] = new DeliveryLease(dispatched, queued.LeaseId, expiresAt);
         }
 
-        var stored = await GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, rows, announce: false, cancellationToken))
+        var stored = await GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, rows, queue, announce: false, cancellationToken))
             .ConfigureAwait(false);
         return new StoredMessage(stored, ReferenceEquals(stored, message) ? leases : []);
     }
@@ -86,6 +88,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
             await CheckNewDeliveriesAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
             context.AddRange(deliveries.Select(RowMapping.ToRow));
+            context.AddRange(RowMapping.ToQueueRows(deliveries));
             await SaveAndAnnounceAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
         });
     }
@@ -162,7 +165,8 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// the common case pays no checks up front. Deliveries leased as they are stored are not announced: nobody else may take them.
     /// </summary>
     private async Task<WebhookMessage> SaveMessageAsync(
-        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, List<DeliveryRow> deliveryRows, bool announce, CancellationToken cancellationToken)
+        WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, List<DeliveryRow> deliveryRows, List<QueueRow> queueRows, bool announce,
+        CancellationToken cancellationToken)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var context = lease.Context;
@@ -175,13 +179,14 @@ internal sealed partial class EntityFrameworkWebhookStore
         try
         {
             string? channel = announce ? _notifications.ChannelFor(queries.Provider) : null;
+            var rows = new PublishRows(RowMapping.ToRow(message), deliveryRows, queueRows);
             if (queries.Provider == StoreProvider.Sqlite)
             {
-                await PublishOnSqliteAsync(context, RowMapping.ToRow(message), deliveryRows, cancellationToken).ConfigureAwait(false);
+                await PublishOnSqliteAsync(context, rows, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await queries.Rows.PublishAsync(context, [(RowMapping.ToRow(message), deliveryRows)], channel, cancellationToken).ConfigureAwait(false);
+                await queries.Rows.PublishAsync(context, [rows], channel, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (DbException)
@@ -245,6 +250,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         context.Add(RowMapping.ToRow(message));
         context.AddRange(deliveries.Select(RowMapping.ToRow));
+        context.AddRange(RowMapping.ToQueueRows(deliveries));
         outbox.Claimed = true;
         if (deliveries.Any(d => !d.IsCompleted))
         {

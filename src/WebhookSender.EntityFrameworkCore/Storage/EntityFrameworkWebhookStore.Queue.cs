@@ -41,11 +41,11 @@ internal sealed partial class EntityFrameworkWebhookStore
             return (IReadOnlyList<DeliveryLease>)rows
                 .OrderBy(order)
                 .ThenBy(r => r.Id, StringComparer.Ordinal)
-                .Select(r => new DeliveryLease(RowMapping.ToModel(r), r.LeaseId!, expiresAt))
+                .Select(r => new DeliveryLease(RowMapping.ToModel(r), prefix + r.Id, expiresAt))
                 .ToList();
         });
 
-    /// <summary>A new token per lease call, prefixed to each delivery id: every lease is distinct.</summary>
+    /// <summary>A new token per lease call, prefixed to each delivery id (the lease token): every lease is distinct.</summary>
     private static string NewLeasePrefix() => Guid.NewGuid().ToString("N") + ":";
 
     public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         }
 
         var attempts = ends.Where(e => e.Attempt is not null).Select(e => RowMapping.ToRow(e.Attempt!)).ToList();
-        var rows = ends.Select(e => (RowMapping.ToRow(e.Delivery), e.Lease.LeaseId)).ToList();
+        var rows = ends.Select(e => new EndedLease(RowMapping.ToRow(e.Delivery), e.Lease.LeaseId, RowMapping.ToQueueRow(e.Delivery))).ToList();
         string what = ends.Count == 1 ? $"ending the lease of delivery '{ends[0].Delivery.Id}'" : $"ending {ends.Count} leases";
         var held = await GuardAsync(what, async () =>
         {
@@ -85,7 +85,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
             _notifications.EnsureListening(Queries(lease.Context).Provider);
-            return await lease.Context.Set<DeliveryRow>().MinAsync(d => d.AvailableAt, cancellationToken).ConfigureAwait(false);
+            return await LeaseQueries.NextAvailableAsync(lease.Context, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         long nowTicks = _timeProvider.GetUtcNow().UtcTicks;

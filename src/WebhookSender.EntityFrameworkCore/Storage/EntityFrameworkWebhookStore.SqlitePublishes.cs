@@ -14,16 +14,14 @@ internal sealed partial class EntityFrameworkWebhookStore
     internal int QueuedSqlitePublishes => _sqlitePublishes.Count;
 
     /// <summary>A publish waiting for SQLite's writer.</summary>
-    private sealed class QueuedPublish(MessageRow message, IReadOnlyList<DeliveryRow> deliveries)
+    private sealed class QueuedPublish(PublishRows rows)
     {
         private const int Waiting = 0;
         private const int Taken = 1;
         private const int GivenUp = 2;
         private int _state;
 
-        public MessageRow Message { get; } = message;
-
-        public IReadOnlyList<DeliveryRow> Deliveries { get; } = deliveries;
+        public PublishRows Rows { get; } = rows;
 
         // Completed by whichever caller writes it; asynchronously, so a waiter never runs on the writing thread.
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,9 +39,9 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// flushes the limit: grouped, one flush serves many publishes. If a group's transaction fails, its publishes are
     /// stored one by one, so a failing publish (a taken id or idempotency key) fails only its own caller.
     /// </summary>
-    private async Task PublishOnSqliteAsync(DbContext context, MessageRow message, IReadOnlyList<DeliveryRow> deliveries, CancellationToken cancellationToken)
+    private async Task PublishOnSqliteAsync(DbContext context, PublishRows rows, CancellationToken cancellationToken)
     {
-        var mine = new QueuedPublish(message, deliveries);
+        var mine = new QueuedPublish(rows);
         _sqlitePublishes.Enqueue(mine);
         try
         {
@@ -92,7 +90,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         var rows = Queries(context).Rows;
         try
         {
-            await rows.PublishAsync(context, [.. group.Select(p => (p.Message, p.Deliveries))], channel: null, CancellationToken.None).ConfigureAwait(false);
+            await rows.PublishAsync(context, [.. group.Select(p => p.Rows)], channel: null, CancellationToken.None).ConfigureAwait(false);
             group.ForEach(p => p.Stored.TrySetResult());
             return;
         }
@@ -110,7 +108,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             try
             {
-                await rows.PublishAsync(context, [(publish.Message, publish.Deliveries)], channel: null, CancellationToken.None).ConfigureAwait(false);
+                await rows.PublishAsync(context, [publish.Rows], channel: null, CancellationToken.None).ConfigureAwait(false);
                 publish.Stored.TrySetResult();
             }
             catch (Exception ex)

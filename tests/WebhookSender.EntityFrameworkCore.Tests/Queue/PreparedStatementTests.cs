@@ -34,7 +34,7 @@ public sealed class PreparedStatementTests
             }
         }
 
-        foreach (string start in new[] { "INSERT INTO webhook_messages", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_attempts", "UPDATE webhook_deliveries AS d" })
+        foreach (string start in new[] { "INSERT INTO webhook_messages", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_queue", "INSERT INTO webhook_attempts", "WITH v AS" })
         {
             // Exactly once: the second round found each statement prepared and reused it.
             Assert.Single(statements, s => s.StartsWith(start, StringComparison.Ordinal));

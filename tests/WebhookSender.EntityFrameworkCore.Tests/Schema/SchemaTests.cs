@@ -16,13 +16,13 @@ public sealed class SchemaTests
         await using var context = database.NewContext();
         var tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()).Where(t => t != "orders").Order().ToList();
 
-        Assert.Equal(["webhook_attempts", "webhook_deliveries", "webhook_messages", "webhook_subscription_event_types", "webhook_subscriptions"], tables);
-        Assert.Contains(Indexes(context, typeof(DeliveryRow)), columns => columns == "available_at,id");
+        Assert.Equal(["webhook_attempts", "webhook_deliveries", "webhook_messages", "webhook_queue", "webhook_subscription_event_types", "webhook_subscriptions"], tables);
+        Assert.Contains(Indexes(context, typeof(QueueRow)), columns => columns == "available_at,delivery_id");
         Assert.Contains(Indexes(context, typeof(SubscriptionEventTypeRow)), columns => columns == "tenant_id,event_type,subscription_id");
 
         // The migration a host generates creates them.
         string script = context.Database.GenerateCreateScript();
-        Assert.Contains("CREATE INDEX \"ix_webhook_deliveries_available_at\"", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX \"ix_webhook_queue_available_at\"", script, StringComparison.Ordinal);
         Assert.Contains("CREATE UNIQUE INDEX \"ux_webhook_messages_idempotency\"", script, StringComparison.Ordinal);
     }
 
