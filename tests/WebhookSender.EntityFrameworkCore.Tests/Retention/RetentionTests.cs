@@ -59,6 +59,56 @@ public sealed class RetentionTests
         Assert.NotNull(await store.GetMessageAsync("msg_pending", None));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Batches_walk_by_creation_time_past_deliveries_kept_longer_and_one_that_finished_late(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Start);
+        await using var services = BuildProvider(database, clock, o =>
+        {
+            o.SucceededRetention = TimeSpan.FromDays(1);
+            o.FailedRetention = TimeSpan.FromDays(7);
+            o.CleanupBatchSize = 1;
+        });
+        var store = services.GetRequiredService<IWebhookStore>();
+        var queue = services.GetRequiredService<IDeliveryQueue>();
+        var cleanup = services.GetRequiredService<RetentionCleanup>();
+
+        // Created in this order; the last one is retried for a day before it succeeds.
+        string[] ids = ["dlv_a_failed", "dlv_b_ok", "dlv_c_failed", "dlv_d_ok", "dlv_e_ok"];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            await store.AddMessageAsync(Message($"msg_{i}"), [Delivery(ids[i], $"msg_{i}", createdAt: Start.AddSeconds(i - ids.Length))], None);
+        }
+
+        var leases = await queue.LeaseAsync(10, TimeSpan.FromDays(2), None);
+        Assert.Equal(ids.Length, leases.Count);
+        foreach (var lease in leases.Where(l => l.Delivery.Id != "dlv_e_ok"))
+        {
+            var status = lease.Delivery.Id.EndsWith("ok", StringComparison.Ordinal) ? DeliveryStatus.Succeeded : DeliveryStatus.Failed;
+            Assert.True(await queue.CompleteAsync(lease, lease.Delivery with { Status = status, CompletedAt = clock.GetUtcNow() }, None));
+        }
+
+        clock.Advance(TimeSpan.FromDays(1));
+        var late = leases.Single(l => l.Delivery.Id == "dlv_e_ok");
+        Assert.True(await queue.CompleteAsync(late, late.Delivery with { Status = DeliveryStatus.Succeeded, CompletedAt = clock.GetUtcNow() }, None));
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await cleanup.RunOnceAsync(None)).Succeeded);
+        Assert.Null(await store.GetDeliveryAsync("dlv_b_ok", None));
+        Assert.Null(await store.GetDeliveryAsync("dlv_d_ok", None));
+        Assert.NotNull(await store.GetDeliveryAsync("dlv_a_failed", None));
+        Assert.NotNull(await store.GetDeliveryAsync("dlv_c_failed", None));
+
+        // Created before the cutoff, finished after it: kept until a day after it finished.
+        Assert.NotNull(await store.GetDeliveryAsync("dlv_e_ok", None));
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, (await cleanup.RunOnceAsync(None)).Succeeded);
+        Assert.Null(await store.GetDeliveryAsync("dlv_e_ok", None));
+    }
+
     [Fact]
     public async Task The_hosted_cleanup_runs_by_itself()
     {
