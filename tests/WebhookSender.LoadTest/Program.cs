@@ -5,6 +5,7 @@ using WebhookSender.LoadTest;
 // one sender process per phase: the raw-HttpClient baseline and the library, against the same receiver. Prints a
 // summary (medians and library/baseline ratios) and appends one CSV row per phase and run. See docs/benchmarks.md.
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- events=2000 subscriptions=10 concurrency=64
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --store-cost store=postgres events=3000 subscriptions=10
 if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. var rest])
 {
     // A child: one measured phase, reported as one JSON line.
@@ -19,6 +20,12 @@ if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. 
 
 try
 {
+    if (args is ["--store-cost", .. var settings])
+    {
+        // The store's own cost per delivery, one write at a time (see StoreCostPhase).
+        return await StoreCostPhase.RunAsync(LoadOptions.Parse(settings));
+    }
+
     return await Orchestrator.RunAsync(LoadOptions.Parse(args));
 }
 catch (ArgumentException ex)

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WebhookSender.LoadTest;
+
+/// <summary>
+/// What the store costs per delivery when nothing else competes for the machine: one at a time, a message with one
+/// delivery per subscription is stored leased (as a process's own publish is), and then all their leases end in one
+/// write with their attempts, as the dispatcher writes them. No HTTP, no dispatcher, no concurrency: the figures are the
+/// store's work alone, steady from run to run where the end-to-end figures on 2 shared cores are not. With
+/// <c>WEBHOOKSENDER_PGDATA</c> set to a local PostgreSQL's data directory, the server's CPU per delivery is measured too.
+/// </summary>
+internal static class StoreCostPhase
+{
+    public static async Task<int> RunAsync(LoadOptions options)
+    {
+        var services = new ServiceCollection().AddLogging();
+        var webhooks = services.AddWebhooks().AddEventType(Payload.EventType, "A load test event");
+        await using var cleanup = await StoreSetup.ConfigureAsync(webhooks, options);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IWebhookStore>();
+        var queue = provider.GetRequiredService<IDeliveryQueue>();
+        var body = JsonSerializer.SerializeToElement(new LoadData(0, 0, Payload.PaddingFor(options.PayloadBytes)));
+        string request = JsonSerializer.Serialize(body);
+
+        async Task RoundsAsync(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await RoundAsync(store, queue, options.Subscriptions, body, request);
+            }
+        }
+
+        await Measurement.WarmUpAsync(() => RoundsAsync(Math.Max(1, options.WarmupDeliveries / options.Subscriptions / 2)));
+        string? dataDirectory = options.Store == StoreKind.Postgres ? Environment.GetEnvironmentVariable("WEBHOOKSENDER_PGDATA") : null;
+        long serverBefore = dataDirectory is null ? 0 : PostgresCpuTicks(dataDirectory);
+        var start = Measurement.Take();
+        await RoundsAsync(options.Events);
+        var end = Measurement.Take();
+        long serverAfter = dataDirectory is null ? 0 : PostgresCpuTicks(dataDirectory);
+
+        int deliveries = options.Events * options.Subscriptions;
+        var figures = start.Complete(end, deliveries, new PhaseResult { Phase = "store", Store = options.Store });
+        double wall = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalMicroseconds / deliveries;
+        string server = options.Store != StoreKind.Postgres ? ""
+            : dataDirectory is null ? "PostgreSQL CPU not measured (set WEBHOOKSENDER_PGDATA)"
+            : $"PostgreSQL CPU {(serverAfter - serverBefore) * 10_000.0 / deliveries,6:F1} µs/delivery";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"store cost  {options.Store,-9} {deliveries} deliveries ({options.Events} × {options.Subscriptions}): wall {wall,6:F1} µs/delivery  " +
+            $"sender CPU {figures.CpuMicrosecondsPerDelivery,6:F1} µs/delivery  {figures.AllocatedBytesPerDelivery,7:F0} B/delivery  {server}"));
+        return 0;
+    }
+
+    /// <summary>One message stored leased with a delivery per subscription; then every lease ends, succeeded, with its attempt.</summary>
+    private static async Task RoundAsync(IWebhookStore store, IDeliveryQueue queue, int subscriptions, JsonElement data, string body)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var message = new WebhookMessage { Id = $"msg_{Guid.CreateVersion7():N}", EventType = Payload.EventType, Timestamp = now, CreatedAt = now, Data = data };
+        var deliveries = new WebhookDelivery[subscriptions];
+        for (int i = 0; i < subscriptions; i++)
+        {
+            deliveries[i] = new WebhookDelivery
+            {
+                Id = $"dlv_{Guid.CreateVersion7():N}", MessageId = message.Id, SubscriptionId = $"sub_{i}", EventType = Payload.EventType,
+                Status = DeliveryStatus.Queued, DueAt = now, CreatedAt = now,
+            };
+        }
+
+        var stored = await store.AddMessageAndLeaseAsync(message, deliveries, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var ends = stored.Leases.Select(lease => new LeaseEnd(
+            lease,
+            lease.Delivery with { Status = DeliveryStatus.Succeeded, AttemptCount = 1, LastAttemptAt = now, LastStatusCode = 200, CompletedAt = now },
+            new DeliveryAttempt
+            {
+                Id = Guid.CreateVersion7(), DeliveryId = lease.Delivery.Id, MessageId = message.Id, SubscriptionId = lease.Delivery.SubscriptionId,
+                EventType = Payload.EventType, AttemptNumber = 1, Trigger = AttemptTrigger.Scheduled, StartedAt = now, Duration = TimeSpan.FromMilliseconds(2),
+                Succeeded = true,
+                Request = new AttemptRequest("POST", "http://127.0.0.1:5000/hooks", SignedHeaders(message.Id, now), body),
+                Response = new AttemptResponse(200, new Dictionary<string, string> { ["Content-Length"] = "0" }, ""),
+            })).ToList();
+        var held = await queue.EndLeasesAsync(ends, CancellationToken.None);
+        if (held.Contains(false))
+        {
+            throw new InvalidOperationException("A lease was lost in a run with nobody else leasing: the store is wrong.");
+        }
+    }
+
+    private static Dictionary<string, string> SignedHeaders(string id, DateTimeOffset now) => new()
+    {
+        ["Content-Type"] = "application/json",
+        ["webhook-id"] = id,
+        ["webhook-timestamp"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        ["webhook-signature"] = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+    };
+
+    /// <summary>
+    /// The CPU a local PostgreSQL server has used so far, in clock ticks (1/100 s): the postmaster with its reaped children,
+    /// and its children still running (as tests/WebhookSender.LoadTest/postgres-cpu.sh counts it).
+    /// </summary>
+    private static long PostgresCpuTicks(string dataDirectory)
+    {
+        int postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        long total = Ticks(postmaster, withReaped: true) ?? 0;
+        foreach (string entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out int pid) && Stat(pid) is { } fields && fields[1] == postmaster.ToString(CultureInfo.InvariantCulture))
+            {
+                total += Ticks(pid, withReaped: false) ?? 0;
+            }
+        }
+
+        return total;
+    }
+
+    private static long? Ticks(int pid, bool withReaped) => Stat(pid) is { } f
+        ? long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
+            + (withReaped ? long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture) : 0)
+        : null;
+
+    /// <summary>The fields of /proc/PID/stat after the command name (state first, then the parent's pid…), or null if it is gone.</summary>
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
