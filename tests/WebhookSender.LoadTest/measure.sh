@@ -23,5 +23,13 @@ else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
 fi
 
+# The store alone, one write at a time (no HTTP, no concurrency): 3 runs per store.
+for run in 1 2 3; do
+  dotnet "$tool" --store-cost store=sqlite events=3000 subscriptions=10
+  if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
+    WEBHOOKSENDER_PGDATA=${WEBHOOKSENDER_PGDATA:-/tmp/webhooksender-pg/data} dotnet "$tool" --store-cost store=postgres events=3000 subscriptions=10
+  fi
+done
+
 dotnet tests/WebhookSender.Benchmarks/bin/Release/net10.0/WebhookSender.Benchmarks.dll --filter "${BENCHMARKS:-*}" --artifacts BenchmarkDotNet.Artifacts
 /usr/bin/python3 tests/WebhookSender.LoadTest/chart.py "$csv" docs/benchmarks.png
