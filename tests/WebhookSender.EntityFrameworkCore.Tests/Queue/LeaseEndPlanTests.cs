@@ -20,10 +20,7 @@ public sealed class LeaseEndPlanTests
         var single = database.With(c => c.MaxPoolSize = 1);
         await using (var store = ContractStores.Build(single, new FakeTimeProvider(ContractData.Start), ownsDatabase: false))
         {
-            var none = CancellationToken.None;
-            await store.Store.AddMessageAsync(ContractData.Message("msg_1"), [ContractData.Delivery("dlv_1", "msg_1")], none);
-            var lease = Assert.Single(await store.Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), none));
-            Assert.True(await store.Queue.CompleteAsync(lease, ContractData.Succeeded(lease.Delivery), none));
+            await PreparedStatementTests.PublishLeaseAndEndAsync(store, "1");
         }
 
         await using var connection = new NpgsqlConnection(single.ConnectionString);

@@ -51,7 +51,8 @@ public sealed class PreparedStatementTests
         Assert.Equal(DeliveryStatus.Succeeded, (await store.Store.GetDeliveryAsync("dlv_1", CancellationToken.None))!.Status);
     }
 
-    private static async Task PublishLeaseAndEndAsync(StoreUnderTest store, string id)
+    /// <summary>Publishes one delivery, leases it and ends the lease with an attempt: every hot statement runs once.</summary>
+    internal static async Task PublishLeaseAndEndAsync(StoreUnderTest store, string id)
     {
         var none = CancellationToken.None;
         await store.Store.AddMessageAsync(ContractData.Message("msg_" + id), [ContractData.Delivery("dlv_" + id, "msg_" + id)], none);
