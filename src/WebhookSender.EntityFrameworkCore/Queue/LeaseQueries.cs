@@ -77,7 +77,7 @@ internal sealed class LeaseQueries
                 StoreProvider.PostgreSql,
                 Lease($"WHERE {deliveryId} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED))"),
                 Lease($"WHERE {deliveryId} = ANY(ARRAY({pickBatch} FOR UPDATE OF q SKIP LOCKED))"),
-                markDispatchedSql: ""),
+                markDispatchedSql: ""), // the lease statement marks the deliveries itself
 
             // SQLite has one writer at a time and no writes in WITH: the two statements run alone, in one transaction, so
             // the subquery cannot race (needs SQLite 3.35+ for RETURNING).
