@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace WebhookSender.LoadTest;
 
 /// <summary>
-/// What the store costs per delivery when nothing else competes for the machine: one at a time, a message with one
+/// What the store costs per delivery when nothing else competes for the machine: one at a time (or with
+/// <c>writers=N</c>, N at once), a message with one
 /// delivery per subscription is stored leased (as a process's own publish is), and then all their leases end in one
 /// write with their attempts, as the dispatcher writes them. No HTTP, no dispatcher, no concurrency: the figures are the
 /// store's work alone, steady from run to run where the end-to-end figures on 2 shared cores are not. With
@@ -25,13 +26,14 @@ internal static class StoreCostPhase
         var body = JsonSerializer.SerializeToElement(new LoadData(0, 0, Payload.PaddingFor(options.PayloadBytes)));
         string request = JsonSerializer.Serialize(body);
 
-        async Task RoundsAsync(int count)
+        // Each writer does its share of the rounds, one after another; several writers contend as a busy host's would.
+        Task RoundsAsync(int count) => Task.WhenAll(Enumerable.Range(0, options.Writers).Select(async writer =>
         {
-            for (int i = 0; i < count; i++)
+            for (int i = writer; i < count; i += options.Writers)
             {
                 await RoundAsync(store, queue, options.Subscriptions, body, request);
             }
-        }
+        }));
 
         await Measurement.WarmUpAsync(() => RoundsAsync(Math.Max(1, options.WarmupDeliveries / options.Subscriptions / 2)));
         string? dataDirectory = options.Store == StoreKind.Postgres ? Environment.GetEnvironmentVariable("WEBHOOKSENDER_PGDATA") : null;
@@ -48,7 +50,7 @@ internal static class StoreCostPhase
             : dataDirectory is null ? "PostgreSQL CPU not measured (set WEBHOOKSENDER_PGDATA)"
             : $"PostgreSQL CPU {(serverAfter - serverBefore) * 10_000.0 / deliveries,6:F1} µs/delivery";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"store cost  {options.Store,-9} {deliveries} deliveries ({options.Events} × {options.Subscriptions}): wall {wall,6:F1} µs/delivery  " +
+            $"store cost  {options.Store,-9} {deliveries} deliveries ({options.Events} × {options.Subscriptions}, {options.Writers} at once): wall {wall,6:F1} µs/delivery  " +
             $"sender CPU {figures.CpuMicrosecondsPerDelivery,6:F1} µs/delivery  {figures.AllocatedBytesPerDelivery,7:F0} B/delivery  {server}"));
         return 0;
     }

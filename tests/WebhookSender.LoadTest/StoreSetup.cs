@@ -69,7 +69,14 @@ internal static class StoreSetup
                     : throw new ArgumentException("store=postgres needs a server: pass postgres=CONNECTION or set WEBHOOKSENDER_POSTGRES (`source .ci/postgres.sh && start_postgres`).");
                 string name = $"webhooks_load_{Guid.NewGuid():N}";
                 await AdminAsync(server, $"CREATE DATABASE \"{name}\"");
-                string connection = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = Math.Max(100, options.Concurrency * 2) }.ConnectionString;
+                // Room for every attempt at once, unless the connection string caps the pool itself.
+                var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+                if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
+                {
+                    builder.MaxPoolSize = Math.Max(100, options.Concurrency * 2);
+                }
+
+                string connection = builder.ConnectionString;
                 void Configure(DbContextOptionsBuilder o) => o.UseNpgsql(connection);
                 await CreateSchemaAsync(Configure, null);
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
