@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace WebhookSender.EntityFrameworkCore;
@@ -47,25 +46,26 @@ internal sealed class LeaseQueries
         var sql = context.GetService<ISqlGenerationHelper>();
         var deliveries = Mapped(context, typeof(DeliveryRow), sql);
         var queue = Mapped(context, typeof(QueueRow), sql);
-        string id = deliveries.Column(nameof(DeliveryRow.Id));
-        string deliveryId = queue.Column(nameof(QueueRow.DeliveryId));
-        string available = queue.Column(nameof(QueueRow.AvailableAt));
-        string leaseId = queue.Column(nameof(QueueRow.LeaseId));
+        string Column(RowWriter.Table table, string property) => table.Column(property).Name;
+        string id = Column(deliveries, nameof(DeliveryRow.Id));
+        string deliveryId = Column(queue, nameof(QueueRow.DeliveryId));
+        string available = Column(queue, nameof(QueueRow.AvailableAt));
+        string leaseId = Column(queue, nameof(QueueRow.LeaseId));
 
         // Taking queue rows: the new lease token is a random batch prefix plus the delivery id, so each lease is distinct
         // and a lapsed lease's holder can no longer match it; the row is available again when the lease expires.
         string take =
-            $"UPDATE {queue.Name} SET {leaseId} = {{0}} || {deliveryId}, {queue.Column(nameof(QueueRow.LeaseOwner))} = {{1}}, " +
-            $"{queue.Column(nameof(QueueRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
+            $"UPDATE {queue.Name} SET {leaseId} = {{0}} || {deliveryId}, {Column(queue, nameof(QueueRow.LeaseOwner))} = {{1}}, " +
+            $"{Column(queue, nameof(QueueRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
         string pick = $"SELECT {deliveryId} FROM {queue.Name} WHERE {available} <= {{3}} ORDER BY {available}, {deliveryId} LIMIT {{4}}";
 
         // A batch's members: every one not held under a live lease, whatever its due time, oldest first.
         string pickBatch =
             $"SELECT q.{deliveryId} FROM {queue.Name} AS q JOIN {deliveries.Name} AS d ON d.{id} = q.{deliveryId} " +
-            $"WHERE q.{queue.Column(nameof(QueueRow.BatchKey))} = {{5}} AND (q.{leaseId} IS NULL OR q.{available} <= {{3}}) " +
-            $"ORDER BY d.{deliveries.Column(nameof(DeliveryRow.CreatedAt))}, d.{id} LIMIT {{4}}";
+            $"WHERE q.{Column(queue, nameof(QueueRow.BatchKey))} = {{5}} AND (q.{leaseId} IS NULL OR q.{available} <= {{3}}) " +
+            $"ORDER BY d.{Column(deliveries, nameof(DeliveryRow.CreatedAt))}, d.{id} LIMIT {{4}}";
         string value = sql.DelimitIdentifier("Value"); // the column EF Core reads a list of scalars from
-        string dispatched = $"UPDATE {deliveries.Name} SET {deliveries.Column(nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Dispatched} ";
+        string dispatched = $"UPDATE {deliveries.Name} SET {Column(deliveries, nameof(DeliveryRow.Status))} = {(int)DeliveryStatus.Dispatched} ";
 
         return context.Database.ProviderName switch
         {
@@ -97,14 +97,9 @@ internal sealed class LeaseQueries
             $"WITH leased AS ({take}{where} RETURNING {deliveryId}) {dispatched}WHERE {id} = ANY(ARRAY(SELECT {deliveryId} FROM leased)) RETURNING *";
     }
 
-    /// <summary>A webhook table's delimited (possibly schema-qualified) name and its columns' delimited names.</summary>
-    private static (string Name, Func<string, string> Column) Mapped(DbContext context, Type type, ISqlGenerationHelper sql)
-    {
-        var entity = context.Model.FindEntityType(type) ?? throw MissingModel(context);
-        var storeObject = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        return (sql.DelimitIdentifier(storeObject.Name, storeObject.Schema),
-            property => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(storeObject)!));
-    }
+    /// <summary>A webhook table as mapped in the host's model (the same description the row writer uses).</summary>
+    private static RowWriter.Table Mapped(DbContext context, Type type, ISqlGenerationHelper sql) =>
+        RowWriter.Table.Of(context.Model.FindEntityType(type) ?? throw MissingModel(context), sql);
 
     public static InvalidOperationException MissingModel(DbContext context) => new(
         $"{context.GetType().Name} has no webhook tables: call modelBuilder.AddWebhookSender() in its OnModelCreating, then add a migration.");

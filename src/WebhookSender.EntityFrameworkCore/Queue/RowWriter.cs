@@ -35,6 +35,8 @@ internal abstract class RowWriter
         EndedState = [.. EndedLeaseProperties.Select(Deliveries.Column)];
         QueuedId = Queue.Column(nameof(QueueRow.DeliveryId)).Name;
         QueuedLease = Queue.Column(nameof(QueueRow.LeaseId)).Name;
+        AvailableAt = Queue.Column(nameof(QueueRow.AvailableAt)).Name;
+        BatchKey = Queue.Column(nameof(QueueRow.BatchKey)).Name;
         Requeued = string.Join(", ", new[] { nameof(QueueRow.LeaseId), nameof(QueueRow.LeaseOwner), nameof(QueueRow.LeaseExpiresAt) }
             .Select(p => $"{Queue.Column(p).Name} = NULL"));
     }
@@ -50,17 +52,17 @@ internal abstract class RowWriter
     /// <summary>The delivery columns ending a lease sets from the delivery's new state.</summary>
     private protected Column[] EndedState { get; }
 
-    /// <summary>The queue's delivery id and lease token columns.</summary>
+    /// <summary>The queue's columns: delivery id, lease token, available-at and batch key.</summary>
     private protected string QueuedId { get; }
 
     private protected string QueuedLease { get; }
 
+    private protected string AvailableAt { get; }
+
+    private protected string BatchKey { get; }
+
     /// <summary>The part of a SET clause that puts a queue row back without a lease (token, owner and expiry cleared).</summary>
     private protected string Requeued { get; }
-
-    private protected string AvailableAt => Queue.Column(nameof(QueueRow.AvailableAt)).Name;
-
-    private protected string BatchKey => Queue.Column(nameof(QueueRow.BatchKey)).Name;
 
     public static RowWriter For(StoreProvider provider, DbContext context) =>
         provider == StoreProvider.PostgreSql ? new PostgreSqlRowWriter(context) : new SqliteRowWriter(context);
