@@ -31,7 +31,7 @@ internal static class BaselinePhase
         var urls = Enumerable.Range(0, options.Subscriptions).Select(i => new Uri(receiver.BaseAddress, $"hooks/{i}")).ToArray();
         string padding = Payload.PaddingFor(options.PayloadBytes);
 
-        await Measurement.WarmUpAsync(() => SendAsync(options, client, urls, key, padding, options.WarmupDeliveries / options.Subscriptions / 2));
+        var (warmUpRounds, _) = await Measurement.WarmUpAsync(() => SendAsync(options, client, urls, key, padding, options.WarmupDeliveries / options.Subscriptions / 2));
         await receiver.ResetAsync();
 
         GC.Collect();
@@ -39,7 +39,7 @@ internal static class BaselinePhase
         long failed = await SendAsync(options, client, urls, key, padding, options.Events);
         var end = Measurement.Take();
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
-        return start.Complete(end, options.TotalDeliveries, Results.From("baseline", options, stats, start.Timestamp, failed));
+        return start.Complete(end, options.TotalDeliveries, Results.From("baseline", options, stats, start.Timestamp, failed)) with { WarmUpRounds = warmUpRounds };
     }
 
     private static async Task<long> SendAsync(LoadOptions options, HttpClient client, Uri[] urls, byte[] key, string padding, int events)

@@ -44,7 +44,7 @@ internal static class LibraryPhase
         var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
         string padding = Payload.PaddingFor(options.PayloadBytes);
 
-        await Measurement.WarmUpAsync(() => PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions / 2));
+        var (warmUpRounds, _) = await Measurement.WarmUpAsync(() => PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions / 2));
         await receiver.ResetAsync();
 
         GC.Collect();
@@ -57,7 +57,7 @@ internal static class LibraryPhase
         var end = Measurement.Take();
         sampler?.Print(Console.Error, options.Allocations);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
-        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore));
+        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with { WarmUpRounds = warmUpRounds };
         await host.StopAsync();
         return result;
     }

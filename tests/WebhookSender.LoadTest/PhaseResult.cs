@@ -41,4 +41,10 @@ internal sealed record PhaseResult
 
     /// <summary>Gen0/1/2 collections during the measured phase.</summary>
     public string Collections { get; init; } = "";
+
+    /// <summary>Methods the JIT compiled during the measured phase, and the time it spent on them: a warm run has few.</summary>
+    public string Jit { get; init; } = "";
+
+    /// <summary>Warm-up rounds run before the measured phase (see <see cref="Measurement.WarmUpAsync"/>).</summary>
+    public int WarmUpRounds { get; init; }
 }
