@@ -49,13 +49,26 @@ internal static class LibraryPhase
 
         GC.Collect();
         using var sampler = options.Allocations > 0 ? new AllocationSampler() : null;
+        using var jit = options.Jit > 0 ? new JitSampler() : null;
         long failedBefore = attempts.Failed;
         var start = Measurement.Take();
         sampler?.Start();
+        jit?.Start();
+        var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) =>
+            exceptions.AddOrUpdate($"{e.Exception.GetType().Name}: {e.Exception.Message}", 1, (_, n) => n + 1);
+        AppDomain.CurrentDomain.FirstChanceException += Count;
         await PublishAsync(publisher, attempts, options, padding, options.Events);
         sampler?.Stop();
+        jit?.Stop();
+        AppDomain.CurrentDomain.FirstChanceException -= Count;
+        foreach (var (what, count) in exceptions.OrderByDescending(p => p.Value).Take(5))
+        {
+            Console.Error.WriteLine($"thrown while measuring, {count}×: {what}");
+        }
         var end = Measurement.Take();
         sampler?.Print(Console.Error, options.Allocations);
+        jit?.Print(Console.Error, options.Jit);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with { WarmUpRounds = warmUpRounds };
         await host.StopAsync();

@@ -50,6 +50,9 @@ internal sealed record LoadOptions
     /// <summary>Diagnostics only: the number of allocated types to print from a sample of allocations (0: none).</summary>
     public int Allocations { get; init; }
 
+    /// <summary>Diagnostics only: the number of types to print whose methods the JIT compiled while measuring (0: none).</summary>
+    public int Jit { get; init; }
+
     /// <summary>--store-cost: how many writers take turns on the store at once (1: one write at a time).</summary>
     public int Writers { get; init; } = 1;
 
@@ -91,6 +94,7 @@ internal sealed record LoadOptions
                 "postgres" => options with { Postgres = value },
                 "label" => options with { Label = value },
                 "allocations" => options with { Allocations = Int(value) },
+                "jit" => options with { Jit = Int(value) },
                 "writers" => options with { Writers = Int(value) },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
@@ -103,13 +107,13 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
-        "allocations=N (diagnostics: the N types allocated most); with --store-cost also writers=1 (writers at once)";
+        "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
