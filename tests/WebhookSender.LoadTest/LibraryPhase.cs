@@ -71,6 +71,7 @@ internal static class LibraryPhase
         jit?.Print(Console.Error, options.Jit);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with { WarmUpRounds = warmUpRounds };
+        Console.Error.WriteLine($"live heap after the run (store and caches full): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0.0} MiB");
         await host.StopAsync();
         return result;
     }

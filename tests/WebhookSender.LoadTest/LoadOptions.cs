@@ -50,6 +50,9 @@ internal sealed record LoadOptions
     /// <summary>Diagnostics only: the number of allocated types to print from a sample of allocations (0: none).</summary>
     public int Allocations { get; init; }
 
+    /// <summary>In-memory store: attempts and messages kept (MaxAttempts, MaxRetainedMessages); 0 keeps the store's defaults.</summary>
+    public int Retain { get; init; }
+
     /// <summary>Diagnostics only: the number of types to print whose methods the JIT compiled while measuring (0: none).</summary>
     public int Jit { get; init; }
 
@@ -95,6 +98,7 @@ internal sealed record LoadOptions
                 "label" => options with { Label = value },
                 "allocations" => options with { Allocations = Int(value) },
                 "jit" => options with { Jit = Int(value) },
+                "retain" => options with { Retain = Int(value) },
                 "writers" => options with { Writers = Int(value) },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
@@ -107,12 +111,12 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"retain={Retain}", $"receiver={Receiver}", $"postgres={Postgres}",
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
-        "store=inmemory|sqlite|postgres phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
+        "store=inmemory|sqlite|postgres retain=N (in-memory: attempts and messages kept; default the store's) phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
         "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
     }
 
     /// <summary>
-    /// Warms up in rounds until a round leaves the JIT with (almost) nothing to compile, at most <see cref="MaxWarmUpRounds"/>.
+    /// Warms up in rounds until two rounds in a row leave the JIT (almost) nothing to compile, at most <see cref="MaxWarmUpRounds"/>.
     /// Each round is followed by a pause until the JIT has had nothing to compile for half a second (at most 10 s).
     /// Tiered compilation promotes hot code in the background, with profile-guided optimization in two steps
     /// (instrumented, then optimized), each needing calls after a quiet spell; a pause alone does not finish it, since
@@ -22,7 +22,7 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
     /// <returns>The rounds run and the methods the last one compiled.</returns>
     public static async Task<(int Rounds, long LastCompiled)> WarmUpAsync(Func<Task> round)
     {
-        int rounds = 0;
+        int rounds = 0, quietRounds = 0;
         long compiledInRound;
         do
         {
@@ -38,8 +38,9 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
             }
             while (System.Runtime.JitInfo.GetCompiledMethodCount() != compiled && Stopwatch.GetTimestamp() < deadline);
             compiledInRound = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            quietRounds = compiledInRound <= QuietRound ? quietRounds + 1 : 0;
         }
-        while ((rounds < 2 || compiledInRound > QuietRound) && rounds < MaxWarmUpRounds);
+        while (quietRounds < 2 && rounds < MaxWarmUpRounds);
 
         return (rounds, compiledInRound);
     }

@@ -39,8 +39,15 @@ internal static class StoreSetup
         switch (options.Store)
         {
             case StoreKind.InMemory:
-                // Room for a whole run published at once (window=0); the other limits keep their defaults.
-                webhooks.AddInMemoryStore(o => o.MaxPendingDeliveries = Math.Max(100_000, options.TotalDeliveries + options.WarmupDeliveries));
+                // Room for a whole run published at once (window=0); the other limits keep their defaults unless retain= is given.
+                webhooks.AddInMemoryStore(o =>
+                {
+                    o.MaxPendingDeliveries = Math.Max(100_000, options.TotalDeliveries + options.WarmupDeliveries);
+                    if (options.Retain > 0)
+                    {
+                        o.MaxAttempts = o.MaxRetainedMessages = options.Retain;
+                    }
+                });
                 return NothingToClean.Instance;
 
             case StoreKind.Sqlite:
