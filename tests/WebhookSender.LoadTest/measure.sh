@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md: builds in Release, runs the load tool on each store (5 runs each, baseline and library
 # in every run), the BenchmarkDotNet suites, and draws the chart. Run it on a quiet machine (see the doc); it takes
-# about 20 minutes on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres run is skipped.
+# about 30 minutes on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres run is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 csv=${CSV:-docs/benchmarks-loadtest.csv}
@@ -12,12 +12,14 @@ dotnet build tests/WebhookSender.Benchmarks -c Release -warnaserror
 rm -f "$csv"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-dotnet "$tool" label=inmemory store=inmemory events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
-dotnet "$tool" label=sqlite store=sqlite events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+dotnet "$tool" label=inmemory store=inmemory events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+# The same with the store's attempt and message windows at 1,000 instead of 10,000 (what retention costs; see the doc).
+dotnet "$tool" label=inmemory-retain1000 store=inmemory retain=1000 events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+dotnet "$tool" label=sqlite store=sqlite events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
 if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
-  dotnet "$tool" label=postgres store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+  dotnet "$tool" label=postgres store=postgres events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
   # The same with Npgsql's session reset on returning a connection to the pool turned off (see docs/durability.md).
-  dotnet "$tool" label=postgres-noreset store=postgres events=3000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv" \
+  dotnet "$tool" label=postgres-noreset store=postgres events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv" \
     "postgres=$WEBHOOKSENDER_POSTGRES;No Reset On Close=true"
 else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
@@ -25,6 +27,8 @@ fi
 
 # The store alone, one write at a time (no HTTP, no concurrency): 3 runs per store.
 for run in 1 2 3; do
+  dotnet "$tool" --store-cost store=inmemory events=10000 subscriptions=10
+  dotnet "$tool" --store-cost store=inmemory events=10000 subscriptions=10 retain=1000
   dotnet "$tool" --store-cost store=sqlite events=3000 subscriptions=10
   if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
     WEBHOOKSENDER_PGDATA=${WEBHOOKSENDER_PGDATA:-/tmp/webhooksender-pg/data} dotnet "$tool" --store-cost store=postgres events=3000 subscriptions=10
