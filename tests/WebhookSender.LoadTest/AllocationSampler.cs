@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Diagnostics.Tracing;
 
 namespace WebhookSender.LoadTest;
@@ -8,18 +9,15 @@ namespace WebhookSender.LoadTest;
 /// naming the type that crossed the mark) and prints the N types seen most often, as shares of the bytes allocated. A
 /// sample, not a count: types that make up less than about 1 % are noise.
 /// </summary>
-internal sealed class AllocationSampler : EventListener
+internal sealed class AllocationSampler : RuntimeEventSampler
 {
-    private const int GCAllocationTickEventId = 10;
-    private const EventKeywords GCKeyword = (EventKeywords)0x1;
     private readonly ConcurrentDictionary<string, long> _bytes = new(StringComparer.Ordinal);
-    private volatile bool _recording;
 
-    public void Start() => _recording = true;
+    protected override EventKeywords Keywords => (EventKeywords)0x1; // GC
 
-    public void Stop() => _recording = false;
+    protected override int EventId => 10; // GCAllocationTick
 
-    public void Print(TextWriter writer, int top)
+    public override void Print(TextWriter writer, int top)
     {
         long total = _bytes.Values.Sum();
         writer.WriteLine($"allocation ticks: {total / 1024.0 / 1024.0:0.0} MiB sampled");
@@ -29,25 +27,12 @@ internal sealed class AllocationSampler : EventListener
         }
     }
 
-    protected override void OnEventSourceCreated(EventSource eventSource)
+    protected override void Record(ReadOnlyCollection<string> names, ReadOnlyCollection<object?> payload)
     {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, GCKeyword);
-        }
-    }
-
-    protected override void OnEventWritten(EventWrittenEventArgs eventData)
-    {
-        if (!_recording || eventData.EventId != GCAllocationTickEventId || eventData.PayloadNames is not { } names)
-        {
-            return;
-        }
-
         int typeIndex = names.IndexOf("TypeName"), amountIndex = names.IndexOf("AllocationAmount64");
-        if (typeIndex >= 0 && amountIndex >= 0 && eventData.Payload![typeIndex] is string type)
+        if (typeIndex >= 0 && amountIndex >= 0 && payload[typeIndex] is string type)
         {
-            long amount = Convert.ToInt64(eventData.Payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture);
+            long amount = Convert.ToInt64(payload[amountIndex], System.Globalization.CultureInfo.InvariantCulture);
             _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
         }
     }

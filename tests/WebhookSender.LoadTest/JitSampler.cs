@@ -1,25 +1,23 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Diagnostics.Tracing;
 
 namespace WebhookSender.LoadTest;
 
 /// <summary>
-/// Diagnostics (<c>jit=N</c>): listens to the runtime's method-load events and prints the N namespaces whose methods the
-/// JIT compiled most often while recording, with a few of their method names: what is still being compiled (or
-/// generated) in the measured part, after the warm-up.
+/// Diagnostics (<c>jit=N</c>): listens to the runtime's method-load events and prints the N types whose methods the JIT
+/// compiled most often while recording, with a few of their method names: what is still being compiled (or generated)
+/// in the measured part, after the warm-up.
 /// </summary>
-internal sealed class JitSampler : EventListener
+internal sealed class JitSampler : RuntimeEventSampler
 {
-    private const int MethodLoadVerboseEventId = 143;
-    private const EventKeywords JitKeyword = (EventKeywords)0x10;
     private readonly ConcurrentDictionary<string, ConcurrentBag<string>> _methods = new(StringComparer.Ordinal);
-    private volatile bool _recording;
 
-    public void Start() => _recording = true;
+    protected override EventKeywords Keywords => (EventKeywords)0x10; // JIT
 
-    public void Stop() => _recording = false;
+    protected override int EventId => 143; // MethodLoadVerbose
 
-    public void Print(TextWriter writer, int top)
+    public override void Print(TextWriter writer, int top)
     {
         writer.WriteLine($"methods compiled while measuring: {_methods.Values.Sum(b => b.Count)}");
         foreach (var (type, names) in _methods.OrderByDescending(p => p.Value.Count).Take(top))
@@ -28,23 +26,10 @@ internal sealed class JitSampler : EventListener
         }
     }
 
-    protected override void OnEventSourceCreated(EventSource eventSource)
+    protected override void Record(ReadOnlyCollection<string> names, ReadOnlyCollection<object?> payload)
     {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, JitKeyword);
-        }
-    }
-
-    protected override void OnEventWritten(EventWrittenEventArgs eventData)
-    {
-        if (!_recording || eventData.EventId != MethodLoadVerboseEventId || eventData.PayloadNames is not { } names)
-        {
-            return;
-        }
-
         int ns = names.IndexOf("MethodNamespace"), name = names.IndexOf("MethodName");
-        if (ns >= 0 && name >= 0 && eventData.Payload![ns] is string type && eventData.Payload[name] is string method)
+        if (ns >= 0 && name >= 0 && payload[ns] is string type && payload[name] is string method)
         {
             _methods.GetOrAdd(type, _ => []).Add(method);
         }
