@@ -31,7 +31,7 @@ internal static class BaselinePhase
         var urls = Enumerable.Range(0, options.Subscriptions).Select(i => new Uri(receiver.BaseAddress, $"hooks/{i}")).ToArray();
         string padding = Payload.PaddingFor(options.PayloadBytes);
 
-        var (warmUpRounds, _) = await Measurement.WarmUpAsync(() => SendAsync(options, client, urls, key, padding, options.WarmupDeliveries / options.Subscriptions / 2));
+        int warmUpRounds = await Measurement.WarmUpAsync(() => SendAsync(options, client, urls, key, padding, options.WarmupDeliveries / options.Subscriptions / 2));
         await receiver.ResetAsync();
 
         GC.Collect();

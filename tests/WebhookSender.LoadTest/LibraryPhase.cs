@@ -44,29 +44,24 @@ internal static class LibraryPhase
         var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
         string padding = Payload.PaddingFor(options.PayloadBytes);
 
-        var (warmUpRounds, _) = await Measurement.WarmUpAsync(() => PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions / 2));
+        int warmUpRounds = await Measurement.WarmUpAsync(() => PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions / 2));
         await receiver.ResetAsync();
 
         GC.Collect();
         using var sampler = options.Allocations > 0 ? new AllocationSampler() : null;
         using var jit = options.Jit > 0 ? new JitSampler() : null;
+        using var thrown = new ThrownCounter();
         long failedBefore = attempts.Failed;
         var start = Measurement.Take();
         sampler?.Start();
         jit?.Start();
-        var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) =>
-            exceptions.AddOrUpdate($"{e.Exception.GetType().Name}: {e.Exception.Message}", 1, (_, n) => n + 1);
-        AppDomain.CurrentDomain.FirstChanceException += Count;
+        thrown.Start();
         await PublishAsync(publisher, attempts, options, padding, options.Events);
-        sampler?.Stop();
+        thrown.Stop();
         jit?.Stop();
-        AppDomain.CurrentDomain.FirstChanceException -= Count;
-        foreach (var (what, count) in exceptions.OrderByDescending(p => p.Value).Take(5))
-        {
-            Console.Error.WriteLine($"thrown while measuring, {count}×: {what}");
-        }
+        sampler?.Stop();
         var end = Measurement.Take();
+        thrown.Print(Console.Error, 5);
         sampler?.Print(Console.Error, options.Allocations);
         jit?.Print(Console.Error, options.Jit);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));

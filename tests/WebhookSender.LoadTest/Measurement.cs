@@ -19,11 +19,10 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
     /// (instrumented, then optimized), each needing calls after a quiet spell; a pause alone does not finish it, since
     /// nothing is called then. Without this, a run measured seconds of JIT time (up to 40 µs per delivery) on 2 busy cores.
     /// </summary>
-    /// <returns>The rounds run and the methods the last one compiled.</returns>
-    public static async Task<(int Rounds, long LastCompiled)> WarmUpAsync(Func<Task> round)
+    /// <returns>The rounds run.</returns>
+    public static async Task<int> WarmUpAsync(Func<Task> round)
     {
         int rounds = 0, quietRounds = 0;
-        long compiledInRound;
         do
         {
             long before = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -37,12 +36,12 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
                 await Task.Delay(500);
             }
             while (System.Runtime.JitInfo.GetCompiledMethodCount() != compiled && Stopwatch.GetTimestamp() < deadline);
-            compiledInRound = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            long compiledInRound = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
             quietRounds = compiledInRound <= QuietRound ? quietRounds + 1 : 0;
         }
         while (quietRounds < 2 && rounds < MaxWarmUpRounds);
 
-        return (rounds, compiledInRound);
+        return rounds;
     }
 
     /// <summary>A round that compiles at most this many methods counts as warm.</summary>
