@@ -10,16 +10,18 @@ tool=tests/WebhookSender.LoadTest/bin/Release/net10.0/WebhookSender.LoadTest.dll
 dotnet build tests/WebhookSender.LoadTest -c Release -warnaserror
 dotnet build tests/WebhookSender.Benchmarks -c Release -warnaserror
 rm -f "$csv"
+# The setup every load-test line shares (docs/benchmarks.md, "End to end").
+common=(events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-dotnet "$tool" label=inmemory store=inmemory events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+dotnet "$tool" label=inmemory store=inmemory "${common[@]}"
 # The same with the store's attempt and message windows at 1,000 instead of 10,000 (what retention costs; see the doc).
-dotnet "$tool" label=inmemory-retain1000 store=inmemory retain=1000 events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
-dotnet "$tool" label=sqlite store=sqlite events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+dotnet "$tool" label=inmemory-retain1000 store=inmemory retain=1000 "${common[@]}"
+dotnet "$tool" label=sqlite store=sqlite "${common[@]}"
 if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
-  dotnet "$tool" label=postgres store=postgres events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv"
+  dotnet "$tool" label=postgres store=postgres "${common[@]}"
   # The same with Npgsql's session reset on returning a connection to the pool turned off (see docs/durability.md).
-  dotnet "$tool" label=postgres-noreset store=postgres events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv" \
+  dotnet "$tool" label=postgres-noreset store=postgres "${common[@]}" \
     "postgres=$WEBHOOKSENDER_POSTGRES;No Reset On Close=true"
 else
   echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
