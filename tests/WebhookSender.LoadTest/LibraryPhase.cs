@@ -52,6 +52,8 @@ internal static class LibraryPhase
         using var jit = options.Jit > 0 ? new JitSampler() : null;
         using var thrown = new ThrownCounter();
         long failedBefore = attempts.Failed;
+        string? dataDirectory = PostgresCpu.DataDirectory(options);
+        var serverBefore = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
         var start = Measurement.Take();
         sampler?.Start();
         jit?.Start();
@@ -61,11 +63,21 @@ internal static class LibraryPhase
         jit?.Stop();
         sampler?.Stop();
         var end = Measurement.Take();
+        var serverAfter = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
+        if (dataDirectory is not null)
+        {
+            Console.Error.WriteLine(serverAfter.Describe(serverBefore, options.TotalDeliveries));
+        }
+
         thrown.Print(Console.Error, 5);
         sampler?.Print(Console.Error, options.Allocations);
         jit?.Print(Console.Error, options.Jit);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
-        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with { WarmUpRounds = warmUpRounds };
+        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with
+        {
+            WarmUpRounds = warmUpRounds,
+            ServerCpuMicrosecondsPerDelivery = dataDirectory is null ? null : serverAfter.MicrosecondsPerDelivery(serverBefore, options.TotalDeliveries),
+        };
         Console.Error.WriteLine($"live heap after the run (store and caches full): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0.0} MiB");
         await host.StopAsync();
         return result;

@@ -3,13 +3,13 @@ using System.Diagnostics;
 namespace WebhookSender.LoadTest;
 
 /// <summary>Sender-side counters taken at the start and the end of the measured part of a phase.</summary>
-internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, long JitMethods, TimeSpan JitTime)
+internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, long JitMethods, TimeSpan JitTime, long Switches)
 {
     public static Measurement Take()
     {
         using var process = Process.GetCurrentProcess();
         return new(Stopwatch.GetTimestamp(), process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime(), ContextSwitches.Total());
     }
 
     /// <summary>
@@ -54,6 +54,7 @@ internal readonly record struct Measurement(long Timestamp, TimeSpan Cpu, long A
     {
         CpuMicrosecondsPerDelivery = (end.Cpu - Cpu).TotalMicroseconds / deliveries,
         AllocatedBytesPerDelivery = (double)(end.Allocated - Allocated) / deliveries,
+        SwitchesPerDelivery = (double)(end.Switches - Switches) / deliveries,
         PeakMemoryMiB = PeakResidentMiB(),
         Collections = $"{end.Gen0 - Gen0}/{end.Gen1 - Gen1}/{end.Gen2 - Gen2}",
         Jit = $"{end.JitMethods - JitMethods} methods/{(end.JitTime - JitTime).TotalMilliseconds:0} ms",

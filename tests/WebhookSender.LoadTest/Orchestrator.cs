@@ -12,7 +12,7 @@ internal static class Orchestrator
 
     private const string CsvHeader =
         "label,machine,store,phase,run,events,subscriptions,concurrency,payload_bytes,window,publishers,deliveries,received,duplicates,invalid_signatures," +
-        "failed_attempts,seconds,deliveries_per_s,p50_ms,p99_ms,max_ms,cpu_us_per_delivery,alloc_bytes_per_delivery,peak_mib,gc_0_1_2,jit_in_measurement,warmup_rounds";
+        "failed_attempts,seconds,deliveries_per_s,p50_ms,p99_ms,max_ms,cpu_us_per_delivery,alloc_bytes_per_delivery,peak_mib,gc_0_1_2,jit_in_measurement,warmup_rounds,switches_per_delivery,postgres_cpu_us_per_delivery";
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
@@ -37,7 +37,7 @@ internal static class Orchestrator
                     var result = await RunPhaseAsync(phase, url, secret, options);
                     results.Add((run, result));
                     Console.WriteLine($"  run {run} {phase,-8} {result.DeliveriesPerSecond,8:0} deliveries/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  " +
-                                      $"CPU {result.CpuMicrosecondsPerDelivery,6:0} µs/delivery  {result.AllocatedBytesPerDelivery,7:0} B/delivery  peak {result.PeakMemoryMiB,5:0} MiB  JIT {result.Jit} after {result.WarmUpRounds} warm-up rounds" +
+                                      $"CPU {result.CpuMicrosecondsPerDelivery,6:0} µs/delivery  {result.AllocatedBytesPerDelivery,7:0} B/delivery  {result.SwitchesPerDelivery,4:0.0} switches/delivery  peak {result.PeakMemoryMiB,5:0} MiB  JIT {result.Jit} after {result.WarmUpRounds} warm-up rounds" +
                                       (result.Received < result.Deliveries || result.InvalidSignatures > 0 || result.FailedAttempts > 0
                                           ? $"  !! received {result.Received}/{result.Deliveries}, invalid {result.InvalidSignatures}, failed {result.FailedAttempts}"
                                           : ""));
@@ -129,7 +129,7 @@ internal static class Orchestrator
             Csv(options.Label), Csv($"{Environment.ProcessorCount} cores"), r.Store, r.Phase, run, options.Events, options.Subscriptions, options.Concurrency,
             options.PayloadBytes, options.Window, options.Publishers, r.Deliveries, r.Received, r.Duplicates, r.InvalidSignatures, r.FailedAttempts,
             F(r.Seconds, "0.000"), F(r.DeliveriesPerSecond, "0"), F(r.P50Ms, "0.000"), F(r.P99Ms, "0.000"), F(r.MaxMs, "0.000"),
-            F(r.CpuMicrosecondsPerDelivery, "0.0"), F(r.AllocatedBytesPerDelivery, "0"), F(r.PeakMemoryMiB, "0.0"), r.Collections, Csv(r.Jit), r.WarmUpRounds,
+            F(r.CpuMicrosecondsPerDelivery, "0.0"), F(r.AllocatedBytesPerDelivery, "0"), F(r.PeakMemoryMiB, "0.0"), r.Collections, Csv(r.Jit), r.WarmUpRounds, F(r.SwitchesPerDelivery, "0.00"), r.ServerCpuMicrosecondsPerDelivery is { } server ? F(server, "0.0") : "",
         ]));
         File.AppendAllText(options.Csv, line.ToString());
     }

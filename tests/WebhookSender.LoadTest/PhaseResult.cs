@@ -36,6 +36,12 @@ internal sealed record PhaseResult
     /// <summary>Bytes the sender allocated over the measured phase, per delivery.</summary>
     public double AllocatedBytesPerDelivery { get; init; }
 
+    /// <summary>Context switches of the sender's threads over the measured phase, per delivery (see <see cref="ContextSwitches"/>).</summary>
+    public double SwitchesPerDelivery { get; init; }
+
+    /// <summary>PostgreSQL's CPU over the measured phase, per delivery, when measured (see <see cref="PostgresCpu"/>).</summary>
+    public double? ServerCpuMicrosecondsPerDelivery { get; init; }
+
     /// <summary>The sender process's peak resident set (VmHWM), including start-up and warm-up.</summary>
     public double PeakMemoryMiB { get; init; }
 

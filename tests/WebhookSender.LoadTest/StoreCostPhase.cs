@@ -36,19 +36,19 @@ internal static class StoreCostPhase
         }));
 
         await Measurement.WarmUpAsync(() => RoundsAsync(Math.Max(1, options.WarmupDeliveries / options.Subscriptions / 2)));
-        string? dataDirectory = options.Store == StoreKind.Postgres ? Environment.GetEnvironmentVariable("WEBHOOKSENDER_PGDATA") : null;
-        long serverBefore = dataDirectory is null ? 0 : PostgresCpuTicks(dataDirectory);
+        string? dataDirectory = PostgresCpu.DataDirectory(options);
+        var serverBefore = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
         var start = Measurement.Take();
         await RoundsAsync(options.Events);
         var end = Measurement.Take();
-        long serverAfter = dataDirectory is null ? 0 : PostgresCpuTicks(dataDirectory);
+        var serverAfter = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
 
         int deliveries = options.Events * options.Subscriptions;
         var figures = start.Complete(end, deliveries, new PhaseResult { Phase = "store", Store = options.Store });
         double wall = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalMicroseconds / deliveries;
         string server = options.Store != StoreKind.Postgres ? ""
             : dataDirectory is null ? "PostgreSQL CPU not measured (set WEBHOOKSENDER_PGDATA)"
-            : $"PostgreSQL CPU {(serverAfter - serverBefore) * 10_000.0 / deliveries,6:F1} µs/delivery";
+            : serverAfter.Describe(serverBefore, deliveries);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"store cost  {options.Store,-9} {deliveries} deliveries ({options.Events} × {options.Subscriptions}, {options.Writers} at once): wall {wall,6:F1} µs/delivery  " +
             $"sender CPU {figures.CpuMicrosecondsPerDelivery,6:F1} µs/delivery  {figures.AllocatedBytesPerDelivery,7:F0} B/delivery  {server}"));
@@ -96,46 +96,4 @@ internal static class StoreCostPhase
         ["webhook-timestamp"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         ["webhook-signature"] = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
     };
-
-    /// <summary>
-    /// The CPU a local PostgreSQL server has used so far, in clock ticks (1/100 s): the postmaster with its reaped children,
-    /// and its children still running (as tests/WebhookSender.LoadTest/postgres-cpu.sh counts it).
-    /// </summary>
-    private static long PostgresCpuTicks(string dataDirectory)
-    {
-        int postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        long total = Ticks(postmaster, withReaped: true) ?? 0;
-        foreach (string entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(entry), out int pid) && Stat(pid) is { } fields && fields[1] == postmaster.ToString(CultureInfo.InvariantCulture))
-            {
-                total += Ticks(pid, withReaped: false) ?? 0;
-            }
-        }
-
-        return total;
-    }
-
-    private static long? Ticks(int pid, bool withReaped) => Stat(pid) is { } f
-        ? long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
-            + (withReaped ? long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture) : 0)
-        : null;
-
-    /// <summary>The fields of /proc/PID/stat after the command name (state first, then the parent's pid…), or null if it is gone.</summary>
-    private static string[]? Stat(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }
