@@ -81,12 +81,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         // Taken before looking, so work stored between the look and the wait still wakes this waiter.
         var signal = _notifications.Local.Next;
-        var next = await GuardAsync("looking for due deliveries", async () =>
-        {
-            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            _notifications.EnsureListening(Queries(lease.Context).Provider);
-            return await LeaseQueries.NextAvailableAsync(lease.Context, cancellationToken).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        var next = await NextAvailableAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 
         long nowTicks = _timeProvider.GetUtcNow().UtcTicks;
         long waitTicks = _options.PollInterval.Ticks;
@@ -114,5 +109,26 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         await delayCancellation.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// The look at the queue, run to its end even when the waiter stops waiting: it takes milliseconds, and the dispatcher
+    /// stops waiting whenever work is handed over locally. Cancelling the statement instead would make Npgsql open a new
+    /// connection to send a cancel request, and PostgreSQL log an error ("canceling statement due to user request"), for
+    /// nothing. The waiter returns at once; the statement finishes on its own and gives its connection back.
+    /// </summary>
+    private Task<long?> NextAvailableAsync()
+    {
+        var look = GuardAsync("looking for due deliveries", async () =>
+        {
+            await using var lease = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            _notifications.EnsureListening(Queries(lease.Context).Provider);
+            return await LeaseQueries.NextAvailableAsync(lease.Context, CancellationToken.None).ConfigureAwait(false);
+        });
+
+        // A look nobody waits for any more may still fail (the database went away): its error is observed here, and the
+        // next look reports the outage to whoever waits then.
+        _ = look.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return look;
     }
 }
