@@ -17,11 +17,9 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
     private readonly ConcurrentDictionary<string, Entry<WebhookSubscription?>> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string EventType, string? TenantId), Entry<IReadOnlyList<WebhookSubscription>>> _matches = new();
 
-    // Reads in flight, one per key: when an entry expires under load, the attempts (or publishes) that find it stale share
-    // one store read instead of each making its own. On a database, each would hold a connection: 64 attempts of one
-    // endpoint missing together grew the pool to 64 connections, and PostgreSQL then spread its work over 64 backends.
-    private readonly ConcurrentDictionary<string, Task<WebhookSubscription?>> _entryReads = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string EventType, string? TenantId), Task<IReadOnlyList<WebhookSubscription>>> _matchReads = new();
+    // Reads in flight, one per key: when an entry expires under load, the attempts (or publishes) that find it stale share one.
+    private readonly SharedReads<string, WebhookSubscription?> _entryReads = new(StringComparer.Ordinal);
+    private readonly SharedReads<(string EventType, string? TenantId), IReadOnlyList<WebhookSubscription>> _matchReads = new();
 
     /// <summary>The subscription with its real secrets, or <see langword="null"/> (a missing one is not kept).</summary>
     public ValueTask<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken) =>
@@ -41,7 +39,7 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
     public void Invalidate(string id, bool matching = true)
     {
         // A read in flight may have started before the change: later callers start their own.
-        _entryReads.TryRemove(id, out _);
+        _entryReads.Forget(id);
         _entries.TryRemove(id, out _);
         if (matching)
         {
@@ -64,30 +62,10 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
         return false;
     }
 
-    /// <summary>
-    /// Reads <paramref name="key"/> from the store, or joins the read of it in flight. The read itself is not cancelled (other
-    /// callers may be waiting for it); <paramref name="cancellationToken"/> ends this caller's wait.
-    /// </summary>
-    private async ValueTask<T> ReadThroughAsync<TKey, T>(
-        ConcurrentDictionary<TKey, Entry<T>> cache, ConcurrentDictionary<TKey, Task<T>> reads, TKey key, Func<Task<T>> read, Func<T, bool> keep, CancellationToken cancellationToken)
-        where TKey : notnull
-    {
-        var ours = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var shared = reads.GetOrAdd(key, ours.Task);
-        if (shared == ours.Task)
-        {
-            // Not awaited here: this caller, too, may stop waiting before the read ends.
-            _ = FillAsync(cache, reads, key, read, keep, ours);
-        }
-
-        return await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task FillAsync<TKey, T>(
-        ConcurrentDictionary<TKey, Entry<T>> cache, ConcurrentDictionary<TKey, Task<T>> reads, TKey key, Func<Task<T>> read, Func<T, bool> keep, TaskCompletionSource<T> result)
-        where TKey : notnull
-    {
-        try
+    /// <summary>Reads <paramref name="key"/> from the store, or joins the read of it in flight, and keeps the value (if <paramref name="keep"/>).</summary>
+    private ValueTask<T> ReadThroughAsync<TKey, T>(
+        ConcurrentDictionary<TKey, Entry<T>> cache, SharedReads<TKey, T> reads, TKey key, Func<Task<T>> read, Func<T, bool> keep, CancellationToken cancellationToken)
+        where TKey : notnull => reads.ReadAsync(key, async () =>
         {
             long now = timeProvider.GetTimestamp();
             var value = await read().ConfigureAwait(false);
@@ -103,17 +81,8 @@ internal sealed class SubscriptionCache(IWebhookStore store, IOptions<WebhookOpt
                 cache[key] = new Entry<T>(value, now + (long)(duration.TotalSeconds * timeProvider.TimestampFrequency));
             }
 
-            result.SetResult(value);
-        }
-        catch (Exception ex)
-        {
-            result.SetException(ex);
-        }
-        finally
-        {
-            reads.TryRemove(new KeyValuePair<TKey, Task<T>>(key, result.Task));
-        }
-    }
+            return value;
+        }, cancellationToken);
 
     private sealed record Entry<T>(T Value, long ExpiresAt);
 }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace WebhookSender;
@@ -12,12 +10,16 @@ namespace WebhookSender;
 /// </summary>
 internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry serializers)
 {
-    private const int MaxEntries = 4096;
-    private readonly BoundedCache<string, WebhookMessage> _messages = new(StringComparer.Ordinal);
+    // Messages and bodies of the work in flight and just before: at most twice this many of each are kept.
+    private const int GenerationSize = 2048;
+    private readonly RecentCache<string, WebhookMessage> _messages = new(GenerationSize, StringComparer.Ordinal);
+
+    // The deliveries of one message leased from the store together (another instance published it) read it once.
+    private readonly SharedReads<string, WebhookMessage?> _messageReads = new(StringComparer.Ordinal);
 
     // Lazy: the deliveries of one message are leased together and sent at the same moment, so without it each of them
     // would miss the cache and serialize the same envelope.
-    private readonly BoundedCache<(string MessageId, string Format), Lazy<SerializedPayload>> _envelopes = new();
+    private readonly RecentCache<(string MessageId, string Format), Lazy<SerializedPayload>> _envelopes = new(GenerationSize);
 
     /// <summary>Gets a message from the cache or the store; <see langword="null"/> when it is no longer stored.</summary>
     public async ValueTask<WebhookMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
@@ -27,8 +29,11 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
             return cached;
         }
 
-        var message = await store.GetMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
-        return message is null ? null : _messages.GetOrAdd(messageId, message);
+        return await _messageReads.ReadAsync(messageId, async () =>
+        {
+            var message = await store.GetMessageAsync(messageId, CancellationToken.None).ConfigureAwait(false);
+            return message is null ? null : _messages.GetOrAdd(messageId, message);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,38 +92,5 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, length + length / 4));
         serializer.Serialize(payload, buffer);
         return new SerializedPayload(buffer.WrittenSpan.ToArray(), serializer.MediaType);
-    }
-
-    /// <summary>
-    /// A bounded concurrent cache. Deliveries of one message are sent close together, so starting over when full costs
-    /// little. It keeps its own count: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the
-    /// dictionary, which made each cache miss wait for the other dispatcher tasks.
-    /// </summary>
-    private sealed class BoundedCache<TKey, TValue>(IEqualityComparer<TKey>? comparer = null)
-        where TKey : notnull
-        where TValue : class
-    {
-        private readonly ConcurrentDictionary<TKey, TValue> _items = new(comparer);
-        private int _count;
-
-        public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value) => _items.TryGetValue(key, out value);
-
-        /// <summary>Adds <paramref name="value"/> unless another thread added one first; returns the one stored.</summary>
-        public TValue GetOrAdd(TKey key, TValue value)
-        {
-            if (Volatile.Read(ref _count) >= MaxEntries)
-            {
-                _items.Clear();
-                Volatile.Write(ref _count, 0);
-            }
-
-            var stored = _items.GetOrAdd(key, value);
-            if (ReferenceEquals(stored, value))
-            {
-                Interlocked.Increment(ref _count);
-            }
-
-            return stored;
-        }
     }
 }

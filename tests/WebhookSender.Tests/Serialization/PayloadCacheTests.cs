@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace WebhookSender.Tests.Serialization;
+
+/// <summary>The payload builder's caches keep the messages of the work in flight, and concurrent misses read the store once.</summary>
+public class PayloadCacheTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_entry_used_since_the_last_turnover_survives_the_next_and_one_unused_is_dropped()
+    {
+        var cache = new RecentCache<string, string>(generationSize: 4, StringComparer.Ordinal);
+        foreach (string key in new[] { "a", "b", "c", "d", "e" })
+        {
+            cache.GetOrAdd(key, key.ToUpperInvariant()); // "e" turns the full generation over
+        }
+
+        Assert.True(cache.TryGetValue("a", out _)); // in the old generation: moves back to the young one
+        foreach (string key in new[] { "f", "g", "h" })
+        {
+            cache.GetOrAdd(key, key.ToUpperInvariant()); // "h" turns over again: b, c and d were not used since
+        }
+
+        Assert.True(cache.TryGetValue("a", out var a));
+        Assert.Equal("A", a);
+        Assert.False(cache.TryGetValue("b", out _));
+        Assert.True(cache.TryGetValue("h", out _));
+        Assert.Equal("E", cache.GetOrAdd("e", "other")); // the one kept wins over a second add
+    }
+
+    [Fact]
+    public async Task A_message_in_use_stays_cached_while_thousands_of_others_pass_through()
+    {
+        var (builder, store) = await BuilderAsync();
+        builder.Remember(Message("msg_in_use"));
+
+        // The old cache started over when full (4,096 messages), dropping the messages of every attempt in flight.
+        for (int i = 0; i < 20_000; i++)
+        {
+            builder.Remember(Message($"msg_{i}"));
+            if (i % 100 == 0)
+            {
+                Assert.NotNull(await builder.GetMessageAsync("msg_in_use", default));
+            }
+        }
+
+        Assert.Equal(0, store.MessageReads);
+    }
+
+    [Fact]
+    public async Task Concurrent_misses_of_one_message_share_one_store_read()
+    {
+        var (builder, store) = await BuilderAsync();
+        store.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var reads = Enumerable.Range(0, 10).Select(_ => builder.GetMessageAsync("msg_stored", default).AsTask()).ToList();
+        store.Gate.SetResult();
+
+        Assert.All(await Task.WhenAll(reads).WaitAsync(TimeSpan.FromSeconds(10)), m => Assert.Equal("msg_stored", m!.Id));
+        Assert.Equal(1, store.MessageReads);
+        Assert.NotNull(await builder.GetMessageAsync("msg_stored", default)); // kept: no second read
+        Assert.Equal(1, store.MessageReads);
+        Assert.Null(await builder.GetMessageAsync("msg_missing", default));
+    }
+
+    private static async Task<(PayloadBuilder Builder, CountingStore Store)> BuilderAsync()
+    {
+        var inner = new InMemory.InMemoryWebhookStore(new FakeTimeProvider(Now), Options.Create(new InMemory.InMemoryStoreOptions()));
+        await inner.AddMessageAsync(Message("msg_stored"), [], default);
+        var store = CountingStore.Create(inner);
+        return (new PayloadBuilder(store, new SerializerRegistry([])), (CountingStore)(object)store);
+    }
+
+    private static WebhookMessage Message(string id) => new()
+    {
+        Id = id, EventType = "order.created", Timestamp = Now, CreatedAt = Now, Data = JsonSerializer.SerializeToElement(new { id }),
+    };
+
+    /// <summary>Forwards to a real store; message reads are counted and, given a gate, wait for it.</summary>
+    public class CountingStore : System.Reflection.DispatchProxy
+    {
+        private IWebhookStore _inner = null!;
+
+        public TaskCompletionSource? Gate { get; set; }
+
+        public int MessageReads;
+
+        public static IWebhookStore Create(IWebhookStore inner)
+        {
+            var proxy = Create<IWebhookStore, CountingStore>();
+            ((CountingStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
+        {
+            if (method!.Name == nameof(IWebhookStore.GetMessageAsync))
+            {
+                Interlocked.Increment(ref MessageReads);
+                return ReadAsync((string)args![0]!);
+            }
+
+            return method.Invoke(_inner, args);
+        }
+
+        private async Task<WebhookMessage?> ReadAsync(string id)
+        {
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return await _inner.GetMessageAsync(id, default);
+        }
+    }
+}
