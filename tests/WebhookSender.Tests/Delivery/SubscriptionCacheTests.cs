@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.Tests.Infrastructure;
 
 namespace WebhookSender.Tests.Delivery;
 
@@ -61,8 +62,7 @@ public class SubscriptionCacheTests
         var clock = new FakeTimeProvider(Now);
         var inner = new InMemory.InMemoryWebhookStore(clock, Options.Create(new InMemory.InMemoryStoreOptions()));
         await inner.AddSubscriptionAsync(Subscription("sub_1"), default);
-        var store = GatedStore.Create(inner);
-        var gated = (GatedStore)(object)store;
+        var (store, gated) = GatedStore.Create(inner, nameof(IWebhookStore.GetSubscriptionAsync));
         var cache = new SubscriptionCache(store, Options.Create(new WebhookOptions()), clock);
 
         using var impatient = new CancellationTokenSource();
@@ -77,40 +77,6 @@ public class SubscriptionCacheTests
         Assert.Equal(1, gated.Reads);
         Assert.Equal("sub_1", (await cache.GetAsync("sub_1", default))!.Id); // kept: no second read
         Assert.Equal(1, gated.Reads);
-    }
-
-    /// <summary>Forwards to a real store; subscription reads are counted and wait for the gate.</summary>
-    public class GatedStore : System.Reflection.DispatchProxy
-    {
-        private IWebhookStore _inner = null!;
-
-        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int Reads;
-
-        public static IWebhookStore Create(IWebhookStore inner)
-        {
-            var proxy = Create<IWebhookStore, GatedStore>();
-            ((GatedStore)(object)proxy)._inner = inner;
-            return proxy;
-        }
-
-        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
-        {
-            if (method!.Name == nameof(IWebhookStore.GetSubscriptionAsync))
-            {
-                Interlocked.Increment(ref Reads);
-                return ReadAsync((string)args![0]!);
-            }
-
-            return method.Invoke(_inner, args);
-        }
-
-        private async Task<WebhookSubscription?> ReadAsync(string id)
-        {
-            await Gate.Task;
-            return await _inner.GetSubscriptionAsync(id, default);
-        }
     }
 
     private static WebhookSubscription Subscription(string id) => new()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.Tests.Infrastructure;
 
 namespace WebhookSender.Tests.Serialization;
 
@@ -35,6 +36,7 @@ public class PayloadCacheTests
     public async Task A_message_in_use_stays_cached_while_thousands_of_others_pass_through()
     {
         var (builder, store) = await BuilderAsync();
+        store.Gate.SetResult();
         builder.Remember(Message("msg_in_use"));
 
         // The old cache started over when full (4,096 messages), dropping the messages of every attempt in flight.
@@ -47,73 +49,34 @@ public class PayloadCacheTests
             }
         }
 
-        Assert.Equal(0, store.MessageReads);
+        Assert.Equal(0, store.Reads);
     }
 
     [Fact]
     public async Task Concurrent_misses_of_one_message_share_one_store_read()
     {
         var (builder, store) = await BuilderAsync();
-        store.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var reads = Enumerable.Range(0, 10).Select(_ => builder.GetMessageAsync("msg_stored", default).AsTask()).ToList();
         store.Gate.SetResult();
 
         Assert.All(await Task.WhenAll(reads).WaitAsync(TimeSpan.FromSeconds(10)), m => Assert.Equal("msg_stored", m!.Id));
-        Assert.Equal(1, store.MessageReads);
+        Assert.Equal(1, store.Reads);
         Assert.NotNull(await builder.GetMessageAsync("msg_stored", default)); // kept: no second read
-        Assert.Equal(1, store.MessageReads);
+        Assert.Equal(1, store.Reads);
         Assert.Null(await builder.GetMessageAsync("msg_missing", default));
     }
 
-    private static async Task<(PayloadBuilder Builder, CountingStore Store)> BuilderAsync()
+    private static async Task<(PayloadBuilder Builder, GatedStore Store)> BuilderAsync()
     {
         var inner = new InMemory.InMemoryWebhookStore(new FakeTimeProvider(Now), Options.Create(new InMemory.InMemoryStoreOptions()));
         await inner.AddMessageAsync(Message("msg_stored"), [], default);
-        var store = CountingStore.Create(inner);
-        return (new PayloadBuilder(store, new SerializerRegistry([])), (CountingStore)(object)store);
+        var (store, gated) = GatedStore.Create(inner, nameof(IWebhookStore.GetMessageAsync));
+        return (new PayloadBuilder(store, new SerializerRegistry([])), gated);
     }
 
     private static WebhookMessage Message(string id) => new()
     {
         Id = id, EventType = "order.created", Timestamp = Now, CreatedAt = Now, Data = JsonSerializer.SerializeToElement(new { id }),
     };
-
-    /// <summary>Forwards to a real store; message reads are counted and, given a gate, wait for it.</summary>
-    public class CountingStore : System.Reflection.DispatchProxy
-    {
-        private IWebhookStore _inner = null!;
-
-        public TaskCompletionSource? Gate { get; set; }
-
-        public int MessageReads;
-
-        public static IWebhookStore Create(IWebhookStore inner)
-        {
-            var proxy = Create<IWebhookStore, CountingStore>();
-            ((CountingStore)(object)proxy)._inner = inner;
-            return proxy;
-        }
-
-        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
-        {
-            if (method!.Name == nameof(IWebhookStore.GetMessageAsync))
-            {
-                Interlocked.Increment(ref MessageReads);
-                return ReadAsync((string)args![0]!);
-            }
-
-            return method.Invoke(_inner, args);
-        }
-
-        private async Task<WebhookMessage?> ReadAsync(string id)
-        {
-            if (Gate is { } gate)
-            {
-                await gate.Task;
-            }
-
-            return await _inner.GetMessageAsync(id, default);
-        }
-    }
 }
