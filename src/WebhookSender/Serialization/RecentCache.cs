@@ -10,7 +10,7 @@ namespace WebhookSender;
 /// </summary>
 /// <remarks>
 /// It replaced a cache that started over when full: that dropped the messages of every attempt in flight at once, and on
-/// PostgreSQL the 64 attempts then read their messages together, growing the connection pool to 40-odd connections for
+/// PostgreSQL the 64 attempts then read their messages together, growing the connection pool to 50-odd connections for
 /// the rest of the run (PostgreSQL's CPU per delivery rose with it). The cache keeps its own count:
 /// <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the dictionary.
 /// </remarks>
