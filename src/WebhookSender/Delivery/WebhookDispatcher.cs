@@ -78,6 +78,15 @@ internal sealed class WebhookDispatcher(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // SemaphoreSlim can still grant a wait cancelled by the stop when a slot is given back before the
+                    // cancelled wait has run its clean-up (under load, an attempt cut off by the shutdown timeout). Stopping
+                    // starts nothing new: without this, a delivery waiting here was sent after the stop (a CI failure).
+                    slots.Release();
+                    break;
+                }
+
                 int held = 1;
                 try
                 {

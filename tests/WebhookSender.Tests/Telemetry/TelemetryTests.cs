@@ -49,10 +49,13 @@ public class TelemetryTests
 
         await Eventually.WaitForAsync(() => host.AttemptsAsync(subscription.Id), a => a.Count == 2, "two failed attempts");
 
-        // The attempt is stored before the dispatcher logs the outcome: wait for that line, not only for the attempt.
+        // Each attempt is stored before the dispatcher logs its outcome: wait for both lines, not only for the attempts. The
+        // retry is due at once, so under load the second attempt can be stored and logged before the first one's warning.
         var collector = host.Services.GetFakeLogCollector();
         await Eventually.WaitForAsync(
-            () => Task.FromResult(collector.GetSnapshot()), l => l.Any(r => r.Level == LogLevel.Error && r.Message.Contains("failed for good")), "the error log line");
+            () => Task.FromResult(collector.GetSnapshot()),
+            l => l.Any(r => r.Level == LogLevel.Error && r.Message.Contains("failed for good")) && l.Any(r => r.Level == LogLevel.Warning && r.Message.Contains(subscription.Id)),
+            "the warning and the error log lines");
         var logs = collector.GetSnapshot();
         Assert.Contains(logs, l => l.Level == LogLevel.Warning && l.Message.Contains(subscription.Id));
         Assert.All(logs, l =>
