@@ -114,7 +114,7 @@ internal abstract class RowWriter
 /// until their statistics change. Ending leases joins the queue table, and its plan, made while that table was small,
 /// hashed a scan of the whole table into every lease end. Under load the queue table fills with dead rows between
 /// vacuums: in the load test that plan read 690–1,250 pages per lease end (1.6–2.9 ms) where looking each row up by its
-/// key reads about 300 (0.6–0.9 ms). So the lease end runs with sequential scans, hash joins and merge joins turned off
+/// key reads 270–300 (0.5–0.6 ms). So the lease end runs with sequential scans, hash joins and merge joins turned off
 /// for its own transaction: the planner is left with looking rows up by key, which is right for any size. (Planning it
 /// for its values every time also finds that plan, but costs 0.4–0.5 ms of planning per lease end.)
 /// </para>
