@@ -1,13 +1,24 @@
 namespace WebhookSender.InMemory;
 
 /// <summary>
-/// A stored delivery. One published to a subscription that does not batch is kept compact until it first changes (it is
-/// Queued, due when created, and everything else comes from its message), so a publish with a large fan-out stores no
-/// record per delivery. Reading it makes one; records are immutable, so callers cannot change what is stored.
+/// A stored delivery, kept compact: the fields that differ from delivery to delivery (status, attempts, times) are held
+/// here and the rest comes from the message and the key, so a publish with a large fan-out stores no record per
+/// delivery, and neither does a finished delivery while the message is retained. Reading it makes a record; records are
+/// immutable, so callers cannot change what is stored. Only a delivery that the compact form cannot hold (a batched one,
+/// say) keeps its record.
 /// </summary>
 internal sealed class DeliveryEntry
 {
-    private readonly string? _subscriptionId;
+    // The compact state (used while _delivery is null). Times are UTC ticks; 0 stands for no time (a real one is never
+    // 0001-01-01 00:00 exactly: such a record keeps its record), as int.MinValue stands for no status code.
+    private string _subscriptionId;
+    private DeliveryStatus _status = DeliveryStatus.Queued;
+    private AttemptTrigger _trigger = AttemptTrigger.Scheduled;
+    private int _attemptCount;
+    private int _lastStatusCode = int.MinValue;
+    private long _dueTicks;
+    private long _lastAttemptTicks;
+    private long _completedTicks;
     private WebhookDelivery? _delivery;
 
     /// <summary>A compact entry: Queued, scheduled, not batched, due when created.</summary>
@@ -17,6 +28,7 @@ internal sealed class DeliveryEntry
         Key = key;
         CreatedTicks = createdAt.UtcTicks;
         _subscriptionId = subscriptionId;
+        _dueTicks = CreatedTicks;
     }
 
     /// <summary>An entry for a delivery given as a record.</summary>
@@ -25,7 +37,8 @@ internal sealed class DeliveryEntry
         Message = message;
         Key = DeliveryKey.From(delivery.Id);
         CreatedTicks = delivery.CreatedAt.UtcTicks;
-        _delivery = delivery;
+        _subscriptionId = delivery.SubscriptionId;
+        Delivery = delivery;
     }
 
     /// <summary>The id, fixed when stored.</summary>
@@ -42,26 +55,46 @@ internal sealed class DeliveryEntry
     /// <summary>The position in the delivery log as time and id string (the string is made for compact entries).</summary>
     public LogKey<string> LogKey => new(CreatedTicks, _delivery?.Id ?? Key.ToString());
 
-    /// <summary>The current state; replaced (never mutated) on every change. Reading a compact entry makes a record.</summary>
+    /// <summary>
+    /// The current state; replaced (never mutated) on every change. Reading a compact entry makes a record; a record set
+    /// here is kept only when the compact state cannot hold it.
+    /// </summary>
     public WebhookDelivery Delivery
     {
         get => _delivery ?? Expand();
-        set => _delivery = value;
+        set
+        {
+            if (!FitsCompact(value))
+            {
+                _delivery = value;
+                return;
+            }
+
+            _delivery = null;
+            _subscriptionId = value.SubscriptionId;
+            _status = value.Status;
+            _trigger = value.Trigger;
+            _attemptCount = value.AttemptCount;
+            _lastStatusCode = value.LastStatusCode ?? int.MinValue;
+            _dueTicks = value.DueAt.UtcTicks;
+            _lastAttemptTicks = value.LastAttemptAt?.UtcTicks ?? 0;
+            _completedTicks = value.CompletedAt?.UtcTicks ?? 0;
+        }
     }
 
-    public bool IsCompleted => _delivery is { IsCompleted: true };
+    public bool IsCompleted => Status is DeliveryStatus.Succeeded or DeliveryStatus.Failed;
 
     /// <summary>When the next attempt is due (while Queued).</summary>
-    public DateTimeOffset DueAt => _delivery?.DueAt ?? new DateTimeOffset(CreatedTicks, TimeSpan.Zero);
+    public DateTimeOffset DueAt => _delivery?.DueAt ?? Utc(_dueTicks);
 
     public string? BatchKey => _delivery?.BatchKey;
 
     /// <summary>The message id as the current state has it (bookkeeping uses <see cref="MessageId"/>).</summary>
     public string CurrentMessageId => _delivery?.MessageId ?? Message.Id;
 
-    public DeliveryStatus Status => _delivery?.Status ?? DeliveryStatus.Queued;
+    public DeliveryStatus Status => _delivery?.Status ?? _status;
 
-    public string SubscriptionId => _delivery is { } delivery ? delivery.SubscriptionId : _subscriptionId!;
+    public string SubscriptionId => _delivery?.SubscriptionId ?? _subscriptionId;
 
     public string? TenantId => _delivery is { } delivery ? delivery.TenantId : Message.Message.TenantId;
 
@@ -74,18 +107,50 @@ internal sealed class DeliveryEntry
     /// <summary>When the current lease lapses.</summary>
     public DateTimeOffset LeaseExpiresAt { get; set; }
 
-    private WebhookDelivery Expand()
+    /// <summary>Moves the delivery to Dispatched and returns its new record (a compact entry makes one record, not two).</summary>
+    public WebhookDelivery Dispatch()
     {
-        var createdAt = new DateTimeOffset(CreatedTicks, TimeSpan.Zero);
-        return new WebhookDelivery
+        if (_delivery is null)
         {
-            Id = Key.ToString(),
-            MessageId = Message.Id,
-            SubscriptionId = _subscriptionId!,
-            TenantId = Message.Message.TenantId,
-            EventType = Message.Message.EventType,
-            DueAt = createdAt,
-            CreatedAt = createdAt,
-        };
+            _status = DeliveryStatus.Dispatched;
+            return Expand();
+        }
+
+        return _delivery = _delivery with { Status = DeliveryStatus.Dispatched };
     }
+
+    /// <summary>
+    /// Whether <see cref="Expand"/> would give back exactly <paramref name="delivery"/>: everything the compact state does
+    /// not hold is what the message and the key say, and every time is in UTC.
+    /// </summary>
+    private bool FitsCompact(WebhookDelivery delivery) =>
+        delivery.BatchKey is null
+        && string.Equals(delivery.MessageId, Message.Id, StringComparison.Ordinal)
+        && string.Equals(delivery.EventType, Message.Message.EventType, StringComparison.Ordinal)
+        && string.Equals(delivery.TenantId, Message.Message.TenantId, StringComparison.Ordinal)
+        && delivery.CreatedAt.UtcTicks == CreatedTicks && delivery.CreatedAt.Offset == TimeSpan.Zero
+        && delivery.DueAt.Offset == TimeSpan.Zero
+        && delivery.LastAttemptAt is null or { Offset.Ticks: 0, UtcTicks: not 0 }
+        && delivery.CompletedAt is null or { Offset.Ticks: 0, UtcTicks: not 0 }
+        && delivery.LastStatusCode is not int.MinValue
+        && Key.Equals(DeliveryKey.From(delivery.Id));
+
+    private WebhookDelivery Expand() => new()
+    {
+        Id = Key.ToString(),
+        MessageId = Message.Id,
+        SubscriptionId = _subscriptionId,
+        TenantId = Message.Message.TenantId,
+        EventType = Message.Message.EventType,
+        Trigger = _trigger,
+        Status = _status,
+        AttemptCount = _attemptCount,
+        DueAt = Utc(_dueTicks),
+        CreatedAt = Utc(CreatedTicks),
+        LastAttemptAt = _lastAttemptTicks == 0 ? null : Utc(_lastAttemptTicks),
+        LastStatusCode = _lastStatusCode == int.MinValue ? null : _lastStatusCode,
+        CompletedAt = _completedTicks == 0 ? null : Utc(_completedTicks),
+    };
+
+    private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 }

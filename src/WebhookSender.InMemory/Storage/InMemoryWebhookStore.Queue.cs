@@ -145,10 +145,10 @@ internal sealed partial class InMemoryWebhookStore
         entry.Version++;
         // Unique within this store, which is all a lease id must be here (no other process shares it).
         entry.LeaseId = (++_leases).ToString(CultureInfo.InvariantCulture);
-        entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Dispatched };
+        var leased = entry.Dispatch();
         entry.LeaseExpiresAt = expiresAt;
         Enqueue(entry, expiresAt);
-        return new DeliveryLease(entry.Delivery, entry.LeaseId, expiresAt);
+        return new DeliveryLease(leased, entry.LeaseId, expiresAt);
     }
 
     // Leases handed out so far (under the lock): the source of lease ids.
@@ -161,7 +161,7 @@ internal sealed partial class InMemoryWebhookStore
 
     private void IndexBatch(DeliveryEntry entry)
     {
-        if (entry.Delivery.BatchKey is { } key)
+        if (entry.BatchKey is { } key)
         {
             if (!_batches.TryGetValue(key, out var members))
             {
@@ -174,7 +174,7 @@ internal sealed partial class InMemoryWebhookStore
 
     private void UnindexBatch(DeliveryEntry entry)
     {
-        if (entry.Delivery.BatchKey is { } key && _batches.TryGetValue(key, out var members) && members.Remove(entry.LogKey.Id) && members.Count == 0)
+        if (entry.BatchKey is { } key && _batches.TryGetValue(key, out var members) && members.Remove(entry.LogKey.Id) && members.Count == 0)
         {
             _batches.Remove(key);
         }

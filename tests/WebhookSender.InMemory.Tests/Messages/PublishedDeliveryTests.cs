@@ -112,6 +112,54 @@ public sealed class PublishedDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_state_a_lease_ends_with_reads_back_exactly_as_it_was_written()
+    {
+        // The store keeps what fits its compact form without a record, and the rest as records: both must read back the
+        // same, offsets included (record equality compares instants, not offsets).
+        var (publisher, store) = await StartAsync(ContractData.Subscription("sub_a", eventTypes: [EventType]));
+        var inTwoHours = TestData.Start.ToOffset(TimeSpan.FromHours(2));
+        var start = TestData.Start;
+        var states = new Func<WebhookDelivery, WebhookDelivery>[]
+        {
+            d => d with { Status = DeliveryStatus.Succeeded, AttemptCount = 1, LastAttemptAt = start, LastStatusCode = 204, CompletedAt = start.AddSeconds(1) },
+            d => d with { Status = DeliveryStatus.Queued, AttemptCount = 3, Trigger = AttemptTrigger.Manual, LastAttemptAt = start, DueAt = start.AddMinutes(5) },
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 2, LastAttemptAt = start, CompletedAt = start },
+            // Each of these differs from the compact form in one field only.
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 1, LastAttemptAt = inTwoHours, CompletedAt = start },
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 1, LastAttemptAt = start, CompletedAt = inTwoHours },
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 1, LastAttemptAt = start, CompletedAt = start, DueAt = inTwoHours },
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 1, LastAttemptAt = DateTimeOffset.MinValue, CompletedAt = start },
+            d => d with { Status = DeliveryStatus.Failed, AttemptCount = 1, LastAttemptAt = start, CompletedAt = DateTimeOffset.MinValue },
+            d => d with { Status = DeliveryStatus.Succeeded, AttemptCount = 1, LastStatusCode = int.MinValue, CompletedAt = start },
+            d => d with { Status = DeliveryStatus.Succeeded, AttemptCount = 1, CompletedAt = start, BatchKey = "msg_sealed" },
+        };
+
+        foreach (var state in states)
+        {
+            var published = await publisher.PublishAsync(new WebhookEvent(EventType, new { id = 1 }));
+            var lease = Assert.Single(await store.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+            Assert.Equal(DeliveryStatus.Dispatched, (await store.GetDeliveryAsync(lease.Delivery.Id, None))!.Status);
+            var written = state(lease.Delivery);
+
+            Assert.Equal([true], await ((IDeliveryQueue)store).EndLeasesAsync([new LeaseEnd(lease, written)], None));
+
+            var read = await store.GetDeliveryAsync(written.Id, None);
+            Assert.Equal(written, read);
+            Assert.Equal(written.LastAttemptAt?.Offset, read!.LastAttemptAt?.Offset);
+            Assert.Equal(written.CompletedAt?.Offset, read.CompletedAt?.Offset);
+            Assert.Equal(written.DueAt.Offset, read.DueAt.Offset);
+            Assert.Equal(written, Assert.Single((await store.ListDeliveriesAsync(new DeliveryQuery { MessageId = published.MessageId }, None)).Items));
+            if (written.Status == DeliveryStatus.Queued)
+            {
+                _clock.Advance(TimeSpan.FromMinutes(5));
+                var again = Assert.Single(await store.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+                Assert.Equal(written with { Status = DeliveryStatus.Dispatched }, again.Delivery);
+                Assert.True(await ((IDeliveryQueue)store).CompleteAsync(again, TestData.Succeeded(again.Delivery), None));
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_pending_cap_refuses_a_publish_whole()
     {
         var (publisher, store) = await StartAsync(
