@@ -9,16 +9,18 @@ namespace WebhookSender.InMemory;
 /// </summary>
 internal sealed class DeliveryEntry
 {
-    // The compact state (used while _delivery is null). Times are UTC ticks; 0 stands for no time (a real one is never
-    // 0001-01-01 00:00 exactly: such a record keeps its record), as int.MinValue stands for no status code.
+    // The compact state (used while _delivery is null), packed: every published delivery has one. Times are UTC ticks;
+    // 0 stands for no time (a delivery with a time of exactly 0001-01-01 00:00 keeps its record), -1 for no status code.
+    private const short NoStatusCode = -1;
     private string _subscriptionId;
-    private DeliveryStatus _status = DeliveryStatus.Queued;
-    private AttemptTrigger _trigger = AttemptTrigger.Scheduled;
+    private byte _status = (byte)DeliveryStatus.Queued;
+    private byte _trigger = (byte)AttemptTrigger.Scheduled;
+    private short _lastStatusCode = NoStatusCode;
     private int _attemptCount;
-    private int _lastStatusCode = int.MinValue;
     private long _dueTicks;
     private long _lastAttemptTicks;
     private long _completedTicks;
+    private long _leaseExpiresTicks;
     private WebhookDelivery? _delivery;
 
     /// <summary>A compact entry: Queued, scheduled, not batched, due when created.</summary>
@@ -72,10 +74,10 @@ internal sealed class DeliveryEntry
 
             _delivery = null;
             _subscriptionId = value.SubscriptionId;
-            _status = value.Status;
-            _trigger = value.Trigger;
+            _status = (byte)value.Status;
+            _trigger = (byte)value.Trigger;
             _attemptCount = value.AttemptCount;
-            _lastStatusCode = value.LastStatusCode ?? int.MinValue;
+            _lastStatusCode = (short)(value.LastStatusCode ?? NoStatusCode);
             _dueTicks = value.DueAt.UtcTicks;
             _lastAttemptTicks = value.LastAttemptAt?.UtcTicks ?? 0;
             _completedTicks = value.CompletedAt?.UtcTicks ?? 0;
@@ -92,7 +94,7 @@ internal sealed class DeliveryEntry
     /// <summary>The message id as the current state has it (bookkeeping uses <see cref="MessageId"/>).</summary>
     public string CurrentMessageId => _delivery?.MessageId ?? Message.Id;
 
-    public DeliveryStatus Status => _delivery?.Status ?? _status;
+    public DeliveryStatus Status => _delivery?.Status ?? (DeliveryStatus)_status;
 
     public string SubscriptionId => _delivery?.SubscriptionId ?? _subscriptionId;
 
@@ -105,14 +107,18 @@ internal sealed class DeliveryEntry
     public string? LeaseId { get; set; }
 
     /// <summary>When the current lease lapses.</summary>
-    public DateTimeOffset LeaseExpiresAt { get; set; }
+    public DateTimeOffset LeaseExpiresAt
+    {
+        get => Utc(_leaseExpiresTicks);
+        set => _leaseExpiresTicks = value.UtcTicks;
+    }
 
     /// <summary>Moves the delivery to Dispatched and returns its new record (a compact entry makes one record, not two).</summary>
     public WebhookDelivery Dispatch()
     {
         if (_delivery is null)
         {
-            _status = DeliveryStatus.Dispatched;
+            _status = (byte)DeliveryStatus.Dispatched;
             return Expand();
         }
 
@@ -132,7 +138,8 @@ internal sealed class DeliveryEntry
         && delivery.DueAt.Offset == TimeSpan.Zero
         && delivery.LastAttemptAt is null or { Offset.Ticks: 0, UtcTicks: not 0 }
         && delivery.CompletedAt is null or { Offset.Ticks: 0, UtcTicks: not 0 }
-        && delivery.LastStatusCode is not int.MinValue
+        && (uint)delivery.Status <= byte.MaxValue && (uint)delivery.Trigger <= byte.MaxValue
+        && delivery.LastStatusCode is null or (>= 0 and <= short.MaxValue)
         && Key.Equals(DeliveryKey.From(delivery.Id));
 
     private WebhookDelivery Expand() => new()
@@ -142,13 +149,13 @@ internal sealed class DeliveryEntry
         SubscriptionId = _subscriptionId,
         TenantId = Message.Message.TenantId,
         EventType = Message.Message.EventType,
-        Trigger = _trigger,
-        Status = _status,
+        Trigger = (AttemptTrigger)_trigger,
+        Status = (DeliveryStatus)_status,
         AttemptCount = _attemptCount,
         DueAt = Utc(_dueTicks),
         CreatedAt = Utc(CreatedTicks),
         LastAttemptAt = _lastAttemptTicks == 0 ? null : Utc(_lastAttemptTicks),
-        LastStatusCode = _lastStatusCode == int.MinValue ? null : _lastStatusCode,
+        LastStatusCode = _lastStatusCode == NoStatusCode ? null : _lastStatusCode,
         CompletedAt = _completedTicks == 0 ? null : Utc(_completedTicks),
     };
 
