@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -9,10 +10,16 @@ internal static class RowMapping
     /// <summary>The tenant as the match index and idempotency key store it: tenant ids are never blank, so "" is "no tenant".</summary>
     public static string TenantKey(string? tenantId) => tenantId ?? string.Empty;
 
-    /// <summary>Options for the stored documents: independent of the host's options, so stored data never changes shape.</summary>
+    /// <summary>
+    /// Options for the stored documents: independent of the host's options, so stored data never changes shape. The
+    /// documents are read back by this code, never put into HTML, so they escape only what JSON itself requires: with
+    /// the default (HTML-safe) encoder every quote of a logged body took 6 bytes (<c>\u0022</c>) instead of 2, and every
+    /// <c>+</c> of a signature 6 instead of 1.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
     {
         Converters = { new JsonStringEnumConverter() },
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static long Ticks(DateTimeOffset value) => value.UtcTicks;
