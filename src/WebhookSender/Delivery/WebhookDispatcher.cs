@@ -182,7 +182,11 @@ internal sealed class WebhookDispatcher(
 
     private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
     {
-        var token = _attemptsCancellation.Token;
+        // A store that can lose its leases (its heartbeat went stale) cancels the attempts made under them too: another
+        // instance may be sending the same deliveries by then. Only such stores pay for the linked source.
+        var leasesLost = queue.LeasesLost;
+        using var linked = leasesLost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_attemptsCancellation.Token, leasesLost) : null;
+        var token = linked?.Token ?? _attemptsCancellation.Token;
         try
         {
             // Off the loop's thread at once, like Task.Run, without its closure and wrapper tasks.
@@ -223,7 +227,8 @@ internal sealed class WebhookDispatcher(
     /// </summary>
     private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases)
     {
-        var mustHoldUntil = timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
+        // Leases the store can no longer vouch for are as good as lapsed: none may start.
+        var mustHoldUntil = queue.LeasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
         if (local.Take(wanted, mustHoldUntil, leases) is { } stale)
         {
             await local.ReleaseAsync(stale).ConfigureAwait(false);

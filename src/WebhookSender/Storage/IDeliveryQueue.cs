@@ -76,4 +76,12 @@ public interface IDeliveryQueue
     /// time or lease expiry arrives, or after the adapter's polling interval. Spurious wake-ups are allowed.
     /// </summary>
     Task WaitForWorkAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancelled when this process can no longer vouch for the leases it holds: a durable adapter shared by several
+    /// processes whose liveness record (a heartbeat) went stale, so that other processes may take its deliveries over.
+    /// The dispatcher then cancels the attempts it has in flight and starts none under leases it took before; once the
+    /// adapter can vouch again it returns a new token. The default never cancels: leases then hold until they expire.
+    /// </summary>
+    CancellationToken LeasesLost => CancellationToken.None;
 }
