@@ -23,8 +23,11 @@ internal sealed class DeliveryProcessor(
 {
     private readonly IDeliveryBatchQueue? _batchQueue = batchQueues.FirstOrDefault();
 
-    /// <summary>Processes deliveries leased together: one delivery, or members of one batch (same subscription and batch key).</summary>
-    public async Task ProcessAsync(IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes deliveries leased together: one delivery, or members of one batch (same subscription and batch key).
+    /// Returns whether the endpoint accepted the request, or <see langword="null"/> when nothing was sent.
+    /// </summary>
+    public async Task<bool?> ProcessAsync(IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
     {
         var first = leased[0].Delivery;
         var subscription = await subscriptions.GetAsync(first.SubscriptionId, cancellationToken).ConfigureAwait(false);
@@ -38,15 +41,15 @@ internal sealed class DeliveryProcessor(
                 await AbandonAsync(lease, reason).ConfigureAwait(false);
             }
 
-            return;
+            return null;
         }
 
         if (first.BatchKey is { } batchKey && subscription.Batching is { } batching && _batchQueue is not null)
         {
-            await SendBatchAsync(subscription, batchKey, batching, leased, cancellationToken).ConfigureAwait(false);
-            return;
+            return await SendBatchAsync(subscription, batchKey, batching, leased, cancellationToken).ConfigureAwait(false);
         }
 
+        bool? accepted = null;
         foreach (var lease in leased)
         {
             var message = await payloads.GetMessageAsync(lease.Delivery.MessageId, cancellationToken).ConfigureAwait(false);
@@ -56,11 +59,13 @@ internal sealed class DeliveryProcessor(
                 continue;
             }
 
-            await SendAsync(subscription, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription), cancellationToken).ConfigureAwait(false);
+            accepted = await SendAsync(subscription, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription), cancellationToken).ConfigureAwait(false);
         }
+
+        return accepted;
     }
 
-    private async Task SendBatchAsync(WebhookSubscription subscription, string batchKey, WebhookBatching batching, IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
+    private async Task<bool?> SendBatchAsync(WebhookSubscription subscription, string batchKey, WebhookBatching batching, IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
     {
         // Fill the batch up to its size with the rest of the window (or of the sealed batch, on a retry); give back extras.
         var members = leased.Take(batching.MaxSize).ToList();
@@ -95,17 +100,17 @@ internal sealed class DeliveryProcessor(
 
         if (sendable.Count == 0)
         {
-            return;
+            return null;
         }
 
         // The first attempt seals the batch: its id becomes the key, so a retry sends exactly these members again.
         string batchId = batchKey.StartsWith("msg_", StringComparison.Ordinal) ? batchKey : WebhookIds.NewMessageId(timeProvider.GetUtcNow());
         string? eventType = messages.Select(m => m.EventType).Distinct().Count() == 1 ? messages[0].EventType : null;
-        await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one request for <paramref name="members"/> and applies its outcome to each of them.</summary>
-    private async Task SendAsync(
+    /// <summary>Sends one request for <paramref name="members"/> and applies its outcome to each of them; returns whether it was accepted.</summary>
+    private async Task<bool> SendAsync(
         WebhookSubscription subscription, IReadOnlyList<DeliveryLease> members, string webhookId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
     {
         var first = members[0].Delivery;
@@ -183,6 +188,8 @@ internal sealed class DeliveryProcessor(
         {
             await health.RecordAsync(subscription, first.Trigger, result.Outcome == AttemptOutcome.Succeeded, result.StartedAt, save).ConfigureAwait(false);
         }
+
+        return result.Outcome == AttemptOutcome.Succeeded;
     }
 
     /// <summary>Marks a delivery Failed without an attempt: there is nothing (left) to send it to.</summary>

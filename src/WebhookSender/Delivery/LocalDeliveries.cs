@@ -17,20 +17,31 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _signalObserved;
 
-    // Reserved by publishers storing, plus queued here; at most the capacity. Zero capacity: no dispatcher, no handoff.
+    // Reserved by publishers storing, plus queued here; at most the capacity. Zero capacity: no handoff.
     private int _pending;
     private int _capacity;
+
+    // Whether the dispatcher runs and takes from here (1): leases queued while it does not go back to the queue instead.
+    private int _open;
 
     // Set when a publish went to the store instead (no room here): the dispatcher looks there next, not only when idle.
     private int _storedInStore;
 
-    /// <summary>Starts taking deliveries (the dispatcher runs), at most <paramref name="capacity"/> waiting.</summary>
-    public void Open(int capacity) => Volatile.Write(ref _capacity, capacity);
+    /// <summary>
+    /// Starts taking deliveries (the dispatcher runs): handed over by publishers, at most <paramref name="capacity"/>
+    /// waiting (0: no handoff), and given back by the dispatcher itself (<see cref="Requeue"/>).
+    /// </summary>
+    public void Open(int capacity)
+    {
+        Volatile.Write(ref _capacity, capacity);
+        Volatile.Write(ref _open, 1);
+    }
 
     /// <summary>Stops taking deliveries and returns those still waiting: the caller puts them back in the queue.</summary>
     public IReadOnlyList<DeliveryLease> Close()
     {
         Volatile.Write(ref _capacity, 0);
+        Volatile.Write(ref _open, 0);
         return Drain();
     }
 
@@ -73,8 +84,14 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
         }
 
         // Closed while these were being stored: its drain may have run before they arrived.
-        return Volatile.Read(ref _capacity) == 0 ? Drain() : [];
+        return Volatile.Read(ref _open) == 0 ? Drain() : [];
     }
+
+    /// <summary>
+    /// Queues leases the dispatcher took but did not start (an endpoint's gate gave them back), for its loop to take
+    /// first. Returns those the caller must put back in the queue itself: the dispatcher stopped meanwhile.
+    /// </summary>
+    public IReadOnlyList<DeliveryLease> Requeue(IReadOnlyList<DeliveryLease> leases) => Add(leases, reserved: 0);
 
     /// <summary>
     /// Moves waiting deliveries, oldest first, into <paramref name="into"/> until it holds <paramref name="max"/>. Returns

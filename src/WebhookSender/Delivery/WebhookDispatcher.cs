@@ -5,14 +5,20 @@ using Microsoft.Extensions.Options;
 namespace WebhookSender;
 
 /// <summary>
-/// The background loop: takes due deliveries up to the concurrency limit (those this process published, handed over already
-/// leased, and those it leases from the store) and runs each through <see cref="DeliveryProcessor"/>. Store outages are
+/// The background loop: takes due deliveries (those this process published, handed over already leased, and those it
+/// leases from the store), lets each endpoint's <see cref="EndpointGate"/> decide whether it runs now, waits for the
+/// endpoint, or goes back to the queue for later, and runs the admitted ones through <see cref="DeliveryProcessor"/>.
+/// Attempts to proven endpoints use the <see cref="WebhookOptions.MaxConcurrency"/> slots; attempts to endpoints on
+/// probation use a pool of their own, so endpoints that hang never hold the slots of healthy ones. Store outages are
 /// logged and retried with backoff; the loop never dies of them.
 /// </summary>
 internal sealed class WebhookDispatcher(
     IDeliveryQueue queue,
     LocalDeliveries local,
+    EndpointGates gates,
     DeliveryProcessor processor,
+    LeaseEndWriter leaseEnds,
+    WebhookTelemetry telemetry,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -28,22 +34,23 @@ internal sealed class WebhookDispatcher(
     // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
 
-    // Attempts running; when the loop has stopped, the last to finish completes _allDone.
+    // Attempts and deferrals running; when the loop has stopped, the last to finish completes _allDone.
     private readonly TaskCompletionSource _allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;
     private int _stopped;
 
+    // Set when the loop stops taking work: attempts that end then start no waiting work after them.
+    private volatile bool _stopping;
+
     // When the loop last leased from the store (a TimeProvider timestamp).
     private long _lastStoreLook;
+
+    private SemaphoreSlim? _slots;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
-        if (options.Value.LocalHandoff)
-        {
-            local.Open(options.Value.MaxConcurrency * 2);
-        }
-
+        local.Open(options.Value.LocalHandoff ? options.Value.MaxConcurrency * 2 : 0);
         return base.StartAsync(cancellationToken);
     }
 
@@ -64,6 +71,7 @@ internal sealed class WebhookDispatcher(
     public override void Dispose()
     {
         _attemptsCancellation.Dispose();
+        _slots?.Dispose();
         base.Dispose();
     }
 
@@ -71,7 +79,7 @@ internal sealed class WebhookDispatcher(
     {
         var settings = options.Value;
         Log.DispatcherStarted(logger, settings.MaxConcurrency);
-        using var slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        var slots = _slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
         var backoff = MinBackoff;
         try
         {
@@ -87,71 +95,29 @@ internal sealed class WebhookDispatcher(
                     break;
                 }
 
-                int held = 1;
+                List<DeliveryLease> leases;
                 try
                 {
-                    int wanted = slots.CurrentCount + 1;
-                    var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
-
-                    // The store first when a publish went there (no room here) or a second has passed: that work is older.
-                    // Then what was handed over here; the store again only if nothing was.
-                    bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(_lastStoreLook) >= StoreLookInterval;
-                    if (storeFirst)
-                    {
-                        await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-                    }
-
-                    await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
-                    if (leases.Count == 0 && !storeFirst)
-                    {
-                        await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-                    }
-
+                    leases = await TakeWorkAsync(slots.CurrentCount + 1, stoppingToken).ConfigureAwait(false);
                     backoff = MinBackoff;
-                    if (leases.Count == 0)
-                    {
-                        await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    // Only this loop takes slots, so the ones counted free above are still free.
-                    for (int i = 1; i < leases.Count; i++)
-                    {
-                        slots.Wait(0);
-                    }
-
-                    held = 0;
-
-                    // Members of one batch leased together are sent together: one task (holding their slots) per group.
-                    // Without batches (the common case) every delivery is a group of its own: no grouping needed.
-                    if (leases.Any(l => l.Delivery.BatchKey is not null))
-                    {
-                        foreach (var group in leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal))
-                        {
-                            Start([.. group], slots);
-                        }
-                    }
-                    else
-                    {
-                        foreach (var lease in leases)
-                        {
-                            Start([lease], slots);
-                        }
-                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    slots.Release();
                     Log.DispatcherStoreError(logger, ex, backoff);
-                    await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
+                    await BackOffAsync(backoff, stoppingToken).ConfigureAwait(false);
                     backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+                    continue;
                 }
-                finally
+
+                if (leases.Count == 0)
                 {
-                    if (held > 0)
-                    {
-                        slots.Release(held);
-                    }
+                    slots.Release();
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
                 }
+
+                Dispatch(leases, slots);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -159,8 +125,10 @@ internal sealed class WebhookDispatcher(
             // Stopping.
         }
 
-        // Deliveries handed over but not started go back to the queue now, instead of when their leases lapse.
+        // Deliveries handed over or waiting at gates but not started go back to the queue now, instead of when their leases lapse.
+        _stopping = true;
         await local.ReleaseAsync(local.Close()).ConfigureAwait(false);
+        await local.ReleaseAsync(gates.TakeAllWaiting()).ConfigureAwait(false);
 
         // Full fences on both sides: either the last attempt sees the loop stopped, or the loop sees it finished.
         Interlocked.Exchange(ref _stopped, 1);
@@ -173,43 +141,216 @@ internal sealed class WebhookDispatcher(
         Log.DispatcherStopped(logger, remaining);
     }
 
-    /// <summary>Runs the attempt for <paramref name="leases"/> on the thread pool; it gives back their slots when done.</summary>
-    private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> leased deliveries: from the store first when a publish went there (no room
+    /// here) or a second has passed (that work is older), then what was handed over here; the store again only if nothing was.
+    /// </summary>
+    private async Task<List<DeliveryLease>> TakeWorkAsync(int wanted, CancellationToken stoppingToken)
     {
-        Interlocked.Increment(ref _running);
-        _ = RunAsync(leases, slots);
+        var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
+        bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(_lastStoreLook) >= StoreLookInterval;
+        if (storeFirst)
+        {
+            await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
+        }
+
+        await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
+        if (leases.Count == 0 && !storeFirst)
+        {
+            await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
+        }
+
+        return leases;
     }
 
-    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
+    /// <summary>
+    /// Admits each piece of work at its endpoint's gate: starts it (in one of the slots the loop counted free, or in the
+    /// probation pool), leaves it waiting there, or defers it. Gives back the one slot the loop holds if nothing used it.
+    /// </summary>
+    private void Dispatch(List<DeliveryLease> leases, SemaphoreSlim slots)
+    {
+        var now = timeProvider.GetUtcNow();
+        bool slotHeld = true;
+        List<LeaseEnd>? deferred = null;
+        foreach (var work in Groups(leases))
+        {
+            var gate = gates.For(work[0].Delivery.SubscriptionId);
+            var admission = gate.Admit(work, now);
+            switch (admission.Kind)
+            {
+                case AdmissionKind.Start when admission.Lane == DispatchLane.Main:
+                    // Only this loop takes slots, so the ones it counted free before leasing are still free.
+                    if (!slotHeld)
+                    {
+                        slots.Wait(0);
+                    }
+
+                    slotHeld = false;
+                    Start(work, gate, DispatchLane.Main);
+                    break;
+                case AdmissionKind.Start:
+                    Start(work, gate, DispatchLane.Probation);
+                    break;
+                case AdmissionKind.Defer:
+                    deferred ??= [];
+                    foreach (var lease in work)
+                    {
+                        deferred.Add(new LeaseEnd(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = admission.DeferUntil }));
+                    }
+
+                    telemetry.RecordDeferred(admission.DeferReason!, work.Count);
+                    break;
+            }
+        }
+
+        if (slotHeld)
+        {
+            slots.Release();
+        }
+
+        if (deferred is not null)
+        {
+            Interlocked.Increment(ref _running);
+            _ = DeferAsync(deferred);
+        }
+    }
+
+    /// <summary>
+    /// Members of one batch leased together are sent together: one piece of work per group. Without batches (the common
+    /// case) every delivery is a piece of its own: no grouping needed.
+    /// </summary>
+    private static IEnumerable<IReadOnlyList<DeliveryLease>> Groups(List<DeliveryLease> leases) =>
+        leases.Any(l => l.Delivery.BatchKey is not null)
+            ? leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal).Select(group => (IReadOnlyList<DeliveryLease>)[.. group])
+            : leases.Select(lease => (IReadOnlyList<DeliveryLease>)[lease]);
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool, holding a slot of <paramref name="lane"/> until it is done.</summary>
+    private void Start(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
+    {
+        Interlocked.Increment(ref _running);
+        _ = RunAsync(work, gate, lane);
+    }
+
+    /// <summary>Ends the count of a task started by <see cref="Start"/> or a deferral; the last after the stop completes <see cref="_allDone"/>.</summary>
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _stopped) == 1)
+        {
+            _allDone.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Makes attempts for <paramref name="work"/>, then for the endpoint's waiting work that the gate hands on in the same
+    /// slot, until there is none; then gives the slot back.
+    /// </summary>
+    private async Task RunAsync(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
+    {
+        try
+        {
+            // Off the loop's thread at once, like Task.Run, without its closure and wrapper tasks.
+            await Task.Yield();
+            for (IReadOnlyList<DeliveryLease>? next = work; next is not null;)
+            {
+                next = await AttemptAsync(next, gate, lane).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (lane == DispatchLane.Main)
+            {
+                _slots!.Release();
+            }
+            else
+            {
+                gates.ReturnProbationSlot();
+            }
+
+            Finished();
+        }
+    }
+
+    /// <summary>One attempt (or batch) through the processor; returns the endpoint's waiting work to run next in this slot, if any.</summary>
+    private async Task<IReadOnlyList<DeliveryLease>?> AttemptAsync(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
     {
         // A store that can lose its leases (its heartbeat went stale) cancels the attempts made under them too: another
         // instance may be sending the same deliveries by then. Only such stores pay for the linked source.
         var leasesLost = queue.LeasesLost;
         using var linked = leasesLost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_attemptsCancellation.Token, leasesLost) : null;
         var token = linked?.Token ?? _attemptsCancellation.Token;
+        long started = timeProvider.GetTimestamp();
+        bool? accepted = null;
+        bool cutOff = false;
         try
         {
-            // Off the loop's thread at once, like Task.Run, without its closure and wrapper tasks.
-            await Task.Yield();
-            await processor.ProcessAsync(leases, token).ConfigureAwait(false);
+            accepted = await processor.ProcessAsync(work, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Shut down mid-attempt: put the deliveries back without counting an attempt, so they are sent after restart.
-            await local.ReleaseAsync(leases).ConfigureAwait(false);
+            cutOff = true;
+            await local.ReleaseAsync(work).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // The store failed while saving the outcome, or a bug: the leases expire and the deliveries are tried again.
-            Log.DeliveryProcessingError(logger, ex, leases[0].Delivery.Id);
+            Log.DeliveryProcessingError(logger, ex, work[0].Delivery.Id);
+        }
+
+        var step = gate.Finish(lane, accepted, timeProvider.GetElapsedTime(started), timeProvider.GetUtcNow(), takeNext: !cutOff && !_stopping);
+        while (true)
+        {
+            await ApplyAsync(step, work[0].Delivery.SubscriptionId).ConfigureAwait(false);
+            if (step.Next is not { } next || IsFresh(next))
+            {
+                return step.Next;
+            }
+
+            // Waited at the gate until its lease would not outlast the attempt: back to the queue, and the next in line.
+            await local.ReleaseAsync(next).ConfigureAwait(false);
+            step = gate.Finish(lane, null, TimeSpan.Zero, timeProvider.GetUtcNow(), takeNext: !_stopping);
+        }
+    }
+
+    /// <summary>Carries out what the gate decided besides the next attempt: waiting work given back, a circuit opened or closed.</summary>
+    private async Task ApplyAsync(GateStep step, string subscriptionId)
+    {
+        if (step.Circuit is true)
+        {
+            Log.CircuitOpened(logger, subscriptionId, options.Value.Endpoints.FailureThreshold, step.OpenUntil);
+        }
+        else if (step.Circuit is false)
+        {
+            Log.CircuitClosed(logger, subscriptionId);
+        }
+
+        if (step.Requeue is { Count: > 0 } requeue)
+        {
+            await local.ReleaseAsync(local.Requeue(requeue)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether a lease taken earlier may still start: it outlasts the attempt and the storing of its outcome.</summary>
+    private bool IsFresh(IReadOnlyList<DeliveryLease> work)
+    {
+        var mustHoldUntil = timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
+        return !queue.LeasesLost.IsCancellationRequested && work.All(lease => lease.ExpiresAt >= mustHoldUntil);
+    }
+
+    /// <summary>Gives deferred deliveries back to the queue, due later, without an attempt; a failure is logged and their leases lapse.</summary>
+    private async Task DeferAsync(List<LeaseEnd> deferred)
+    {
+        try
+        {
+            await leaseEnds.EndAsync(deferred).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.DeliveryProcessingError(logger, ex, deferred[0].Delivery.Id);
         }
         finally
         {
-            slots.Release(leases.Count);
-            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _stopped) == 1)
-            {
-                _allDone.TrySetResult();
-            }
+            Finished();
         }
     }
 
@@ -233,6 +374,16 @@ internal sealed class WebhookDispatcher(
         {
             await local.ReleaseAsync(stale).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Waits out a store error's backoff, or less: work handed over here (the store is back for a publisher) ends it.</summary>
+    private async Task BackOffAsync(TimeSpan backoff, CancellationToken stoppingToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(backoff, timeProvider, stopWaiting.Token);
+        await Task.WhenAny(delay, local.WaitAsync()).ConfigureAwait(false);
+        await stopWaiting.CancelAsync().ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Waits until deliveries are handed over locally or the store may have work.</summary>

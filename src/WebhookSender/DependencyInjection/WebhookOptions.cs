@@ -25,7 +25,11 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many attempts the dispatcher runs at once. Default 32.</summary>
+    /// <summary>
+    /// How many attempts to proven endpoints (their last attempt succeeded) the dispatcher runs at once; attempts to
+    /// endpoints on probation run in a pool of their own (<see cref="WebhookEndpointOptions.MaxProbationConcurrency"/>).
+    /// Default 32.
+    /// </summary>
     [Range(1, 4096)]
     public int MaxConcurrency { get; set; } = 32;
 
@@ -99,6 +103,9 @@ public sealed class WebhookOptions
 
     /// <summary>Which destinations requests may reach (the SSRF guard).</summary>
     public WebhookDestinationOptions Destinations { get; } = new();
+
+    /// <summary>How the dispatcher is shared between endpoints, and when an endpoint's circuit opens.</summary>
+    public WebhookEndpointOptions Endpoints { get; } = new();
 
     internal static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [

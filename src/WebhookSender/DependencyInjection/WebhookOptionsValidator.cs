@@ -31,6 +31,8 @@ internal sealed class WebhookOptionsValidator(IServiceProviderIsService services
             failures.Add($"WebhookOptions.LeaseDuration ({options.LeaseDuration}) must be at least twice AttemptTimeout ({options.AttemptTimeout}), so a lease cannot lapse while its attempt is still running.");
         }
 
+        ValidateEndpoints(options.Endpoints, failures);
+
         foreach (var network in options.Destinations.AllowedNetworks)
         {
             if (!DestinationGuard.TryParseNetwork(network, out _))
@@ -40,5 +42,33 @@ internal sealed class WebhookOptionsValidator(IServiceProviderIsService services
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateEndpoints(WebhookEndpointOptions endpoints, List<string> failures)
+    {
+        if (endpoints.MaxConcurrency is < 1 or > 4096)
+        {
+            failures.Add($"WebhookOptions.Endpoints.MaxConcurrency ({endpoints.MaxConcurrency}) must be 1 to 4096, or null for a quarter of MaxConcurrency.");
+        }
+
+        if (endpoints.MaxProbationConcurrency is < 1 or > 65536)
+        {
+            failures.Add($"WebhookOptions.Endpoints.MaxProbationConcurrency ({endpoints.MaxProbationConcurrency}) must be 1 to 65536.");
+        }
+
+        if (endpoints.FailureThreshold is < 0 or > 1000)
+        {
+            failures.Add($"WebhookOptions.Endpoints.FailureThreshold ({endpoints.FailureThreshold}) must be 0 (never open the circuit) to 1000.");
+        }
+
+        if (endpoints.BreakDuration < TimeSpan.FromMilliseconds(100) || endpoints.BreakDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"WebhookOptions.Endpoints.BreakDuration ({endpoints.BreakDuration}) must be 100 ms to 1 day.");
+        }
+
+        if (endpoints.MaxBreakDuration < endpoints.BreakDuration || endpoints.MaxBreakDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"WebhookOptions.Endpoints.MaxBreakDuration ({endpoints.MaxBreakDuration}) must be at least BreakDuration ({endpoints.BreakDuration}) and at most 1 day.");
+        }
     }
 }

@@ -47,6 +47,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<SubscriptionCache>();
         services.TryAddSingleton<LeaseEndWriter>();
         services.TryAddSingleton<LocalDeliveries>();
+        services.TryAddSingleton<EndpointGates>();
         services.TryAddSingleton<DeliveryProcessor>();
 
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

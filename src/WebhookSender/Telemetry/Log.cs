@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "Delivery {DeliveryId} was not attempted: {Reason}.", EventName = "DeliverySkipped")]
     public static partial void DeliverySkipped(ILogger logger, string deliveryId, string reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "The circuit of subscription {SubscriptionId} opened after {FailureThreshold} or more failed attempts in a row; its deliveries wait until {OpenUntil:O}, then one probe decides.", EventName = "CircuitOpened")]
+    public static partial void CircuitOpened(ILogger logger, string subscriptionId, int failureThreshold, DateTimeOffset openUntil);
+
+    [LoggerMessage(16, LogLevel.Information, "The circuit of subscription {SubscriptionId} closed: a probe succeeded.", EventName = "CircuitClosed")]
+    public static partial void CircuitClosed(ILogger logger, string subscriptionId);
 }

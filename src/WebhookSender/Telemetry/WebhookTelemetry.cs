@@ -21,6 +21,7 @@ internal sealed class WebhookTelemetry
         Duration = meter.CreateHistogram<double>("webhooks.delivery.duration", "ms", "Duration of HTTP attempts.");
         Exhausted = meter.CreateCounter<long>("webhooks.delivery.exhausted", "{delivery}", "Deliveries that failed for good.");
         Disabled = meter.CreateCounter<long>("webhooks.subscriptions.disabled", "{subscription}", "Subscriptions disabled for failures or 410 Gone.");
+        Deferred = meter.CreateCounter<long>("webhooks.delivery.deferred", "{delivery}", "Due deliveries given back to the queue without an attempt, tagged with the reason (circuit_open, endpoint_busy, probation_full).");
     }
 
     public Counter<long> Published { get; }
@@ -32,6 +33,10 @@ internal sealed class WebhookTelemetry
     public Counter<long> Exhausted { get; }
 
     public Counter<long> Disabled { get; }
+
+    public Counter<long> Deferred { get; }
+
+    public void RecordDeferred(string reason, int count) => Deferred.Add(count, new KeyValuePair<string, object?>("webhooks.defer_reason", reason));
 
     public void RecordAttempt(string eventType, string outcome, TimeSpan duration)
     {

@@ -12,7 +12,14 @@ public class DispatcherTests
     public async Task Never_runs_more_attempts_at_once_than_MaxConcurrency()
     {
         var handler = new ConcurrencyProbe(TimeSpan.FromMilliseconds(30));
-        await using var host = await TestHost.StartAsync(o => o.MaxConcurrency = 3, primaryHandler: handler);
+        // One endpoint allowed all the slots: only the dispatcher's own limit holds it back.
+        await using var host = await TestHost.StartAsync(
+            o =>
+            {
+                o.MaxConcurrency = 3;
+                o.Endpoints.MaxConcurrency = 3;
+            },
+            primaryHandler: handler);
         await host.SubscribeAsync(Endpoint);
 
         for (int i = 0; i < 20; i++)

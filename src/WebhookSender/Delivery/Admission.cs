@@ -1,0 +1,19 @@
+namespace WebhookSender;
+
+/// <summary>What the dispatcher does with leased work for an endpoint, as its <see cref="EndpointGate"/> decides.</summary>
+/// <param name="Kind">Start it, leave it waiting at the gate, or give it back to the queue until <paramref name="DeferUntil"/>.</param>
+/// <param name="Lane">For <see cref="AdmissionKind.Start"/>: the pool it runs in (its slot is taken).</param>
+/// <param name="DeferUntil">For <see cref="AdmissionKind.Defer"/>: when the work is due again.</param>
+/// <param name="DeferReason">For <see cref="AdmissionKind.Defer"/>: why, as a telemetry tag value.</param>
+internal readonly record struct Admission(AdmissionKind Kind, DispatchLane Lane = default, DateTimeOffset DeferUntil = default, string? DeferReason = null)
+{
+    public const string CircuitOpen = "circuit_open";
+    public const string EndpointBusy = "endpoint_busy";
+    public const string ProbationFull = "probation_full";
+
+    public static Admission Start(DispatchLane lane) => new(AdmissionKind.Start, lane);
+
+    public static Admission Wait { get; } = new(AdmissionKind.Wait);
+
+    public static Admission Defer(DateTimeOffset until, string reason) => new(AdmissionKind.Defer, DeferUntil: until, DeferReason: reason);
+}

@@ -1,0 +1,179 @@
+namespace WebhookSender;
+
+/// <summary>
+/// The dispatcher's view of one endpoint (a subscription) in this process: its attempts in flight, whether it is proven
+/// (its last attempt succeeded), its failure streak and circuit, and leased work waiting for its turn. Every method takes
+/// the gate's lock briefly; none waits for anything.
+/// </summary>
+internal sealed class EndpointGate(EndpointGates gates)
+{
+    private static readonly TimeSpan MinBusyDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxBusyDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly Queue<IReadOnlyList<DeliveryLease>> _waiting = new();
+    private int _inFlight;
+    private bool _proven;
+    private int _failures;
+    private int _breaks;
+    private DateTimeOffset _openUntil;
+    private DateTimeOffset _probeEndsBy;
+    private TimeSpan _typicalDuration;
+
+    /// <summary>Whether the gate holds nothing worth keeping: no attempt in flight, no waiting work, no failure streak.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight == 0 && _waiting.Count == 0 && _failures == 0;
+            }
+        }
+    }
+
+    /// <summary>Decides what happens to <paramref name="work"/> (one delivery, or the members of one batch) now.</summary>
+    public Admission Admit(IReadOnlyList<DeliveryLease> work, DateTimeOffset now)
+    {
+        // Asked for by a person, or the check of a new subscription: not held back by an open circuit.
+        bool probe = work[0].Delivery.Trigger is AttemptTrigger.Manual or AttemptTrigger.Ping;
+        lock (_lock)
+        {
+            if (!probe && IsOpen(now))
+            {
+                return Admission.Defer(_openUntil, Admission.CircuitOpen);
+            }
+
+            if (_inFlight < Limit)
+            {
+                if (_proven)
+                {
+                    Begin(now);
+                    return Admission.Start(DispatchLane.Main);
+                }
+
+                if (gates.TryTakeProbationSlot())
+                {
+                    Begin(now);
+                    return Admission.Start(DispatchLane.Probation);
+                }
+
+                return Admission.Defer(now + MaxBusyDelay, Admission.ProbationFull);
+            }
+
+            if (_waiting.Count < gates.MaxWaitingPerEndpoint && gates.TryReserveWaiting())
+            {
+                _waiting.Enqueue(work);
+                return Admission.Wait;
+            }
+
+            return Admission.Defer(BusyUntil(now), Admission.EndpointBusy);
+        }
+    }
+
+    /// <summary>
+    /// Books the end of an attempt made in <paramref name="lane"/>: <paramref name="succeeded"/> is its outcome, or
+    /// <see langword="null"/> when nothing was sent. Hands on waiting work: the next item to run in the same slot when the
+    /// lane still fits (and <paramref name="takeNext"/>), or all of it back to the dispatcher when the endpoint changed lane.
+    /// </summary>
+    public GateStep Finish(DispatchLane lane, bool? succeeded, TimeSpan duration, DateTimeOffset now, bool takeNext)
+    {
+        lock (_lock)
+        {
+            _inFlight--;
+            bool? circuit = succeeded is { } outcome ? Record(outcome, duration, now) : null;
+            if (_waiting.Count == 0)
+            {
+                return new GateStep(null, null, circuit, _openUntil);
+            }
+
+            bool sameLane = (lane == DispatchLane.Main) == _proven;
+            if (takeNext && sameLane && _inFlight < Limit && !IsOpen(now))
+            {
+                gates.ReleaseWaiting(1);
+                Begin(now);
+                return new GateStep(_waiting.Dequeue(), null, circuit, _openUntil);
+            }
+
+            // A new lane (proven now, or failing now) or an open circuit: the dispatcher admits the waiting work anew, once
+            // the attempts still in flight in the old lane have ended.
+            if (!sameLane && _inFlight > 0)
+            {
+                return new GateStep(null, null, circuit, _openUntil);
+            }
+
+            return new GateStep(null, TakeAllWaiting(), circuit, _openUntil);
+        }
+    }
+
+    /// <summary>Takes all waiting work (the dispatcher stops and gives it back to the queue).</summary>
+    public List<DeliveryLease> TakeAllWaiting()
+    {
+        lock (_lock)
+        {
+            var all = new List<DeliveryLease>();
+            gates.ReleaseWaiting(_waiting.Count);
+            while (_waiting.TryDequeue(out var work))
+            {
+                all.AddRange(work);
+            }
+
+            return all;
+        }
+    }
+
+    private int Limit => _proven ? gates.MaxConcurrencyPerEndpoint : 1;
+
+    private bool IsOpen(DateTimeOffset now) => gates.FailureThreshold > 0 && _failures >= gates.FailureThreshold && now < _openUntil;
+
+    private void Begin(DateTimeOffset now)
+    {
+        _inFlight++;
+        if (!_proven)
+        {
+            _probeEndsBy = now + gates.AttemptTimeout;
+        }
+    }
+
+    /// <summary>Updates the streak with an outcome; returns whether the circuit opened (true) or closed (false) with it.</summary>
+    private bool? Record(bool succeeded, TimeSpan duration, DateTimeOffset now)
+    {
+        _typicalDuration = _typicalDuration == TimeSpan.Zero ? duration : (_typicalDuration * 4 + duration) / 5;
+        int threshold = gates.FailureThreshold;
+        if (succeeded)
+        {
+            bool wasOpen = threshold > 0 && _failures >= threshold;
+            (_proven, _failures, _breaks) = (true, 0, 0);
+            return wasOpen ? false : null;
+        }
+
+        _proven = false;
+        _failures++;
+
+        // Opens at the threshold, and again when a probe after the break fails; attempts that were already in flight when
+        // it opened end within the break and do not lengthen it.
+        if (threshold > 0 && _failures >= threshold && now >= _openUntil)
+        {
+            var brk = gates.BreakDuration * Math.Pow(2, Math.Min(_breaks, 30));
+            _openUntil = now + (brk < gates.MaxBreakDuration ? brk : gates.MaxBreakDuration);
+            _breaks++;
+            return true;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// When a busy endpoint may have room again: after one of its typical attempts (a second when none was timed yet), at
+    /// most a second when proven, and no later than its probe's timeout on probation.
+    /// </summary>
+    private DateTimeOffset BusyUntil(DateTimeOffset now)
+    {
+        var typical = _typicalDuration == TimeSpan.Zero ? MaxBusyDelay
+            : _typicalDuration < MinBusyDelay ? MinBusyDelay
+            : _proven && _typicalDuration > MaxBusyDelay ? MaxBusyDelay
+            : _typicalDuration;
+        var until = now + typical;
+        return !_proven && _probeEndsBy > now && _probeEndsBy < until ? _probeEndsBy : until;
+    }
+}

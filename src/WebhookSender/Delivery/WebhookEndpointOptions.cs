@@ -1,0 +1,39 @@
+namespace WebhookSender;
+
+/// <summary>
+/// How the dispatcher shares itself between endpoints (subscriptions), so that one slow or dead endpoint cannot stall the
+/// others. An endpoint whose last attempt in this process succeeded is <em>proven</em>: it may use up to
+/// <see cref="MaxConcurrency"/> of the dispatcher's <see cref="WebhookOptions.MaxConcurrency"/> slots. Any other endpoint
+/// (new to this process, failing, or probed after its circuit opened) is <em>on probation</em>: one attempt at a time,
+/// outside those slots, in a pool of <see cref="MaxProbationConcurrency"/>; endpoints that never answer then hold only that
+/// pool, never the slots of healthy endpoints. After <see cref="FailureThreshold"/> failed attempts in a row an endpoint's
+/// circuit opens: its due deliveries are rescheduled to the end of the break, neither attempted nor counted as attempts,
+/// and then one probe decides. Each process keeps this state for itself.
+/// </summary>
+public sealed class WebhookEndpointOptions
+{
+    /// <summary>
+    /// The most attempts in flight to one proven endpoint. <see langword="null"/> (the default) allows a quarter of
+    /// <see cref="WebhookOptions.MaxConcurrency"/>, at least 1. Raise it for a host with one busy endpoint.
+    /// </summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary>
+    /// The most attempts in flight, in all, to endpoints on probation (one each). They wait on the network, not on the
+    /// processor, so the pool is large: it must hold every endpoint that hangs at once for new and recovering endpoints to
+    /// get their turn. Default 256.
+    /// </summary>
+    public int MaxProbationConcurrency { get; set; } = 256;
+
+    /// <summary>Failed attempts in a row that open an endpoint's circuit. 0 never opens it. Default 5.</summary>
+    public int FailureThreshold { get; set; } = 5;
+
+    /// <summary>How long a circuit stays open the first time; each failed probe doubles it. Default 30 seconds.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a circuit stays open between two probes. Default 10 minutes.</summary>
+    public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The per-endpoint cap in effect for a dispatcher with <paramref name="dispatcherConcurrency"/> slots.</summary>
+    internal int MaxConcurrencyFor(int dispatcherConcurrency) => MaxConcurrency ?? Math.Max(1, dispatcherConcurrency / 4);
+}
