@@ -60,7 +60,7 @@ internal static class Orchestrator
         return clean ? 0 : 1;
     }
 
-    private static Process StartReceiver(string receiverDll, string secret, out Uri url)
+    public static Process StartReceiver(string receiverDll, string secret, out Uri url)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(receiverDll);

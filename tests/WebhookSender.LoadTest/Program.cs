@@ -6,6 +6,8 @@ using WebhookSender.LoadTest;
 // summary (medians and library/baseline ratios) and appends one CSV row per phase and run. See docs/benchmarks.md.
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- events=2000 subscriptions=10 concurrency=64
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --store-cost store=postgres events=3000 subscriptions=10
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --isolation dead=20 timeout=2000 runs=3
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --heap payload=1048576 events=200
 if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. var rest])
 {
     // A child: one measured phase, reported as one JSON line.
@@ -24,6 +26,19 @@ try
     {
         // The store's own cost per delivery, one write at a time (see StoreCostPhase).
         return await StoreCostPhase.RunAsync(LoadOptions.Parse(settings));
+    }
+
+    if (args is ["--heap", .. var heap])
+    {
+        // What the in-memory store keeps alive per pending delivery and per attempt (see HeapPhase).
+        return await HeapPhase.RunAsync(LoadOptions.Parse(heap));
+    }
+
+    if (args is ["--isolation", .. var isolation])
+    {
+        // Dead and hostile endpoints beside healthy ones: do the healthy ones still flow (see IsolationPhase)?
+        var defaults = new[] { "subscriptions=1000", "events=2000", "concurrency=32", "window=0" };
+        return await IsolationPhase.RunAsync(LoadOptions.Parse([.. defaults, .. isolation]));
     }
 
     return await Orchestrator.RunAsync(LoadOptions.Parse(args));

@@ -7,6 +7,8 @@ namespace WebhookSender;
 /// </summary>
 internal sealed class EndpointGate(EndpointGates gates)
 {
+    private const int MaxWaitingWhenFailing = 4;
+
     private static readonly TimeSpan MinBusyDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxBusyDelay = TimeSpan.FromSeconds(1);
 
@@ -17,7 +19,6 @@ internal sealed class EndpointGate(EndpointGates gates)
     private int _failures;
     private int _breaks;
     private DateTimeOffset _openUntil;
-    private DateTimeOffset _probeEndsBy;
     private TimeSpan _typicalDuration;
 
     /// <summary>Whether the gate holds nothing worth keeping: no attempt in flight, no waiting work, no failure streak.</summary>
@@ -48,20 +49,22 @@ internal sealed class EndpointGate(EndpointGates gates)
             {
                 if (_proven)
                 {
-                    Begin(now);
+                    Begin();
                     return Admission.Start(DispatchLane.Main);
                 }
 
                 if (gates.TryTakeProbationSlot())
                 {
-                    Begin(now);
+                    Begin();
                     return Admission.Start(DispatchLane.Probation);
                 }
 
                 return Admission.Defer(now + MaxBusyDelay, Admission.ProbationFull);
             }
 
-            if (_waiting.Count < gates.MaxWaitingPerEndpoint && gates.TryReserveWaiting())
+            // Behind a failing endpoint only a little waits: the rest is better deferred, for as long as it would wait here.
+            int maxWaiting = _failures > 0 ? MaxWaitingWhenFailing : gates.MaxWaitingPerEndpoint;
+            if (_waiting.Count < maxWaiting && gates.TryReserveWaiting())
             {
                 _waiting.Enqueue(work);
                 return Admission.Wait;
@@ -91,7 +94,7 @@ internal sealed class EndpointGate(EndpointGates gates)
             if (takeNext && sameLane && _inFlight < Limit && !IsOpen(now))
             {
                 gates.ReleaseWaiting(1);
-                Begin(now);
+                Begin();
                 return new GateStep(_waiting.Dequeue(), null, circuit, _openUntil);
             }
 
@@ -126,14 +129,7 @@ internal sealed class EndpointGate(EndpointGates gates)
 
     private bool IsOpen(DateTimeOffset now) => gates.FailureThreshold > 0 && _failures >= gates.FailureThreshold && now < _openUntil;
 
-    private void Begin(DateTimeOffset now)
-    {
-        _inFlight++;
-        if (!_proven)
-        {
-            _probeEndsBy = now + gates.AttemptTimeout;
-        }
-    }
+    private void Begin() => _inFlight++;
 
     /// <summary>Updates the streak with an outcome; returns whether the circuit opened (true) or closed (false) with it.</summary>
     private bool? Record(bool succeeded, TimeSpan duration, DateTimeOffset now)
@@ -164,16 +160,19 @@ internal sealed class EndpointGate(EndpointGates gates)
     }
 
     /// <summary>
-    /// When a busy endpoint may have room again: after one of its typical attempts (a second when none was timed yet), at
-    /// most a second when proven, and no later than its probe's timeout on probation.
+    /// When a busy endpoint may have room again: a second when none of its attempts was timed yet; otherwise its typical
+    /// attempt times the work already waiting per slot, at most a second when proven and a break when on probation (an
+    /// endpoint that hangs would otherwise have its work leased and deferred again every few seconds).
     /// </summary>
     private DateTimeOffset BusyUntil(DateTimeOffset now)
     {
-        var typical = _typicalDuration == TimeSpan.Zero ? MaxBusyDelay
-            : _typicalDuration < MinBusyDelay ? MinBusyDelay
-            : _proven && _typicalDuration > MaxBusyDelay ? MaxBusyDelay
-            : _typicalDuration;
-        var until = now + typical;
-        return !_proven && _probeEndsBy > now && _probeEndsBy < until ? _probeEndsBy : until;
+        if (_typicalDuration == TimeSpan.Zero)
+        {
+            return now + MaxBusyDelay;
+        }
+
+        var wait = (_typicalDuration < MinBusyDelay ? MinBusyDelay : _typicalDuration) * (1 + (double)_waiting.Count / Limit);
+        var cap = _proven ? MaxBusyDelay : gates.BreakDuration;
+        return now + (wait < cap ? wait : cap);
     }
 }

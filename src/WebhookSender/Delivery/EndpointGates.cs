@@ -29,10 +29,9 @@ internal sealed class EndpointGates
         FailureThreshold = endpoints.FailureThreshold;
         BreakDuration = endpoints.BreakDuration;
         MaxBreakDuration = endpoints.MaxBreakDuration;
-        AttemptTimeout = settings.AttemptTimeout;
         _maxProbation = endpoints.MaxProbationConcurrency;
-        _maxWaiting = settings.MaxConcurrency * 4;
-        MaxWaitingPerEndpoint = Math.Max(1, _maxWaiting / 2);
+        _maxWaiting = Math.Max(1024, settings.MaxConcurrency * 32);
+        MaxWaitingPerEndpoint = Math.Max(16, settings.MaxConcurrency * 2);
     }
 
     public int MaxConcurrencyPerEndpoint { get; }
@@ -43,11 +42,10 @@ internal sealed class EndpointGates
 
     public TimeSpan MaxBreakDuration { get; }
 
-    public TimeSpan AttemptTimeout { get; }
-
     /// <summary>
-    /// How much leased work may wait at one gate (it holds its lease, not a slot): half of what all gates together may
-    /// hold, four times the dispatcher's slots. Beyond that it goes back to the queue for a while instead.
+    /// How much leased work may wait at the gate of an endpoint that has not failed (it holds its lease, not a slot):
+    /// twice the dispatcher's slots, at least 16; all gates together hold at most 32 times the slots, at least 1,024.
+    /// Beyond that, work goes back to the queue for a while instead.
     /// </summary>
     public int MaxWaitingPerEndpoint { get; }
 

@@ -10,16 +10,18 @@ namespace WebhookSender;
 /// </summary>
 internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry serializers)
 {
-    // Messages and bodies of the work in flight and just before: at most twice this many of each are kept.
+    // Messages and bodies of the work in flight and just before: at most twice this many of each, and twice this many
+    // bytes (about: a message's size is its JSON's, and a body's is taken to be its envelope's), are kept.
     private const int GenerationSize = 2048;
-    private readonly RecentCache<string, WebhookMessage> _messages = new(GenerationSize, StringComparer.Ordinal);
+    private const long GenerationBytes = 16 * 1024 * 1024;
+    private readonly RecentCache<string, WebhookMessage> _messages = new(GenerationSize, GenerationBytes, EnvelopeBuilder.EstimateSize, StringComparer.Ordinal);
 
     // The deliveries of one message leased from the store together (another instance published it) read it once.
     private readonly SharedReads<string, WebhookMessage?> _messageReads = new(StringComparer.Ordinal);
 
     // Lazy: the deliveries of one message are leased together and sent at the same moment, so without it each of them
     // would miss the cache and serialize the same envelope.
-    private readonly RecentCache<(string MessageId, string Format), Lazy<SerializedPayload>> _envelopes = new(GenerationSize);
+    private readonly RecentCache<(string MessageId, string Format), Envelope> _envelopes = new(GenerationSize, GenerationBytes, static e => e.EstimatedBytes);
 
     /// <summary>Gets a message from the cache or the store; <see langword="null"/> when it is no longer stored.</summary>
     public async ValueTask<WebhookMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
@@ -42,6 +44,9 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
     /// </summary>
     public void Remember(WebhookMessage message) => _messages.GetOrAdd(message.Id, message);
 
+    /// <summary>Whether the message is in the cache (for tests).</summary>
+    internal bool IsCached(string messageId) => _messages.TryGetValue(messageId, out _);
+
     public SerializedPayload Build(WebhookMessage message, WebhookSubscription subscription)
     {
         switch (subscription.PayloadMode)
@@ -57,7 +62,7 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
                 if (!_envelopes.TryGetValue(key, out var payload))
                 {
                     string format = subscription.Format;
-                    payload = _envelopes.GetOrAdd(key, new Lazy<SerializedPayload>(() => Serialize(EnvelopeBuilder.Build(message), format)));
+                    payload = _envelopes.GetOrAdd(key, new Envelope(EnvelopeBuilder.EstimateSize(message), () => Serialize(EnvelopeBuilder.Build(message), format)));
                 }
 
                 return payload.Value;
@@ -92,5 +97,11 @@ internal sealed class PayloadBuilder(IWebhookStore store, SerializerRegistry ser
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, length + length / 4));
         serializer.Serialize(payload, buffer);
         return new SerializedPayload(buffer.WrittenSpan.ToArray(), serializer.MediaType);
+    }
+
+    /// <summary>An envelope body made on first use, with the size the cache counts it at before it is made.</summary>
+    private sealed class Envelope(int estimatedBytes, Func<SerializedPayload> serialize) : Lazy<SerializedPayload>(serialize)
+    {
+        public int EstimatedBytes { get; } = estimatedBytes;
     }
 }

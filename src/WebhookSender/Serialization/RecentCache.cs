@@ -6,7 +6,9 @@ namespace WebhookSender;
 /// <summary>
 /// A bounded concurrent cache that keeps what was used lately, in two generations: entries are added to the young one;
 /// when it is full it becomes the old one and the previous old one is dropped; an entry found in the old generation moves
-/// back to the young. So the entries in use survive each turnover, and at most twice a generation is kept.
+/// back to the young. So the entries in use survive each turnover, and at most twice a generation is kept. A generation
+/// is full at <c>generationSize</c> entries or at <c>generationBytes</c> (as <c>sizeOf</c> tells), whichever comes first:
+/// a count alone let a cache of large messages hold gigabytes.
 /// </summary>
 /// <remarks>
 /// It replaced a cache that started over when full: that dropped the messages of every attempt in flight at once, and on
@@ -14,7 +16,7 @@ namespace WebhookSender;
 /// the rest of the run (PostgreSQL's CPU per delivery rose with it). The cache keeps its own count:
 /// <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the dictionary.
 /// </remarks>
-internal sealed class RecentCache<TKey, TValue>(int generationSize, IEqualityComparer<TKey>? comparer = null)
+internal sealed class RecentCache<TKey, TValue>(int generationSize, long generationBytes, Func<TValue, int> sizeOf, IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
     where TValue : class
 {
@@ -22,6 +24,7 @@ internal sealed class RecentCache<TKey, TValue>(int generationSize, IEqualityCom
     private ConcurrentDictionary<TKey, TValue> _young = new(comparer);
     private ConcurrentDictionary<TKey, TValue> _old = new(comparer);
     private int _youngCount;
+    private long _youngBytes;
 
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
@@ -45,7 +48,7 @@ internal sealed class RecentCache<TKey, TValue>(int generationSize, IEqualityCom
 
     private TValue AddYoung(TKey key, TValue value)
     {
-        if (Volatile.Read(ref _youngCount) >= generationSize)
+        if (IsFull)
         {
             TurnOver();
         }
@@ -54,17 +57,20 @@ internal sealed class RecentCache<TKey, TValue>(int generationSize, IEqualityCom
         if (ReferenceEquals(stored, value))
         {
             Interlocked.Increment(ref _youngCount);
+            Interlocked.Add(ref _youngBytes, sizeOf(value));
         }
 
         return stored;
     }
+
+    private bool IsFull => Volatile.Read(ref _youngCount) >= generationSize || Interlocked.Read(ref _youngBytes) >= generationBytes;
 
     private void TurnOver()
     {
         lock (_turnover)
         {
             // Another thread may have turned it over while this one waited.
-            if (Volatile.Read(ref _youngCount) < generationSize)
+            if (!IsFull)
             {
                 return;
             }
@@ -72,6 +78,7 @@ internal sealed class RecentCache<TKey, TValue>(int generationSize, IEqualityCom
             Volatile.Write(ref _old, _young);
             Volatile.Write(ref _young, new ConcurrentDictionary<TKey, TValue>(_old.Comparer));
             Volatile.Write(ref _youngCount, 0);
+            Interlocked.Exchange(ref _youngBytes, 0);
         }
     }
 }

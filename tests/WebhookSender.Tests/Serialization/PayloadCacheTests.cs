@@ -13,7 +13,7 @@ public class PayloadCacheTests
     [Fact]
     public void An_entry_used_since_the_last_turnover_survives_the_next_and_one_unused_is_dropped()
     {
-        var cache = new RecentCache<string, string>(generationSize: 4, StringComparer.Ordinal);
+        var cache = new RecentCache<string, string>(generationSize: 4, generationBytes: long.MaxValue, sizeOf: _ => 1, StringComparer.Ordinal);
         foreach (string key in new[] { "a", "b", "c", "d", "e" })
         {
             cache.GetOrAdd(key, key.ToUpperInvariant()); // "e" turns the full generation over
@@ -30,6 +30,45 @@ public class PayloadCacheTests
         Assert.False(cache.TryGetValue("b", out _));
         Assert.True(cache.TryGetValue("h", out _));
         Assert.Equal("E", cache.GetOrAdd("e", "other")); // the one kept wins over a second add
+    }
+
+    [Fact]
+    public void A_generation_is_full_at_its_byte_budget_too()
+    {
+        // Two generations of 10 bytes: large values turn it over long before the count is reached.
+        var cache = new RecentCache<string, string>(generationSize: 1000, generationBytes: 10, sizeOf: v => v.Length, StringComparer.Ordinal);
+        cache.GetOrAdd("a", "aaaaaa");
+        cache.GetOrAdd("b", "bbbbbb"); // 12 bytes: full
+        cache.GetOrAdd("c", "cccccc"); // turns over: a and b are old now
+        cache.GetOrAdd("d", "dddddd"); // 12 bytes: full
+        cache.GetOrAdd("e", "eeeeee"); // turns over: a and b are dropped
+
+        Assert.False(cache.TryGetValue("a", out _));
+        Assert.False(cache.TryGetValue("b", out _));
+        Assert.True(cache.TryGetValue("c", out _));
+        Assert.True(cache.TryGetValue("e", out _));
+    }
+
+    [Fact]
+    public async Task Large_messages_are_cached_up_to_a_byte_budget_not_a_count()
+    {
+        var (builder, store) = await BuilderAsync();
+        store.Gate.SetResult();
+
+        // 100 messages of 1 MiB: the old cache, bounded by count only (4,096), kept them all.
+        string large = new('x', 1024 * 1024);
+        for (int i = 0; i < 100; i++)
+        {
+            builder.Remember(Message($"msg_{i}") with { Data = JsonSerializer.SerializeToElement(new { large }) });
+        }
+
+        int kept = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            kept += builder.IsCached($"msg_{i}") ? 1 : 0;
+        }
+
+        Assert.InRange(kept, 1, 40);
     }
 
     [Fact]
