@@ -27,4 +27,20 @@ public sealed class InMemoryStoreOptions
     /// <summary>How many attempts the delivery log keeps; the oldest attempt is dropped first. Default 10,000.</summary>
     [Range(1, int.MaxValue)]
     public int MaxAttempts { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many bytes of messages (their JSON data and context) are kept. Beyond this, messages whose deliveries are all
+    /// completed are dropped oldest first; a publish that would pass it with pending messages alone is refused with a
+    /// <see cref="WebhookCapacityExceededException"/> and nothing of it is stored. Each message is kept once, however
+    /// many deliveries it has. Default 128 MiB.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxRetainedPayloadBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// How many bytes the delivery log keeps, about: bodies as UTF-8 (a request body once per message, however many
+    /// attempts sent it), headers and the rest. The oldest attempts are dropped first. Default 64 MiB.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxAttemptBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -8,7 +8,8 @@ namespace WebhookSender.LoadTest;
 /// <summary>
 /// --heap: what the in-memory store (with the dispatcher's caches) keeps alive, in bytes of live heap after a full
 /// collection: per pending delivery (the dispatcher not started; one subscription, then ten sharing each message) and per
-/// attempt in the log (deliveries sent to the receiver; messages are dropped once delivered, so what grows is the log).
+/// attempt in the log (copies of a real attempt, each with strings of its own). The store's own bounds are lifted so that
+/// nothing is dropped or refused while measuring.
 /// </summary>
 internal static class HeapPhase
 {
@@ -25,8 +26,10 @@ internal static class HeapPhase
             Console.WriteLine($"  per pending delivery, 1 subscription:      {one,12:N0} B");
             double ten = await PendingAsync(options, receiver, secret, padding, subscriptions: 10);
             Console.WriteLine($"  per pending delivery, 10 sharing a message: {ten,12:N0} B");
-            double attempt = await AttemptsAsync(options, receiver, secret, padding);
-            Console.WriteLine($"  per attempt in the log:                    {attempt,12:N0} B");
+            double attempt = await AttemptsAsync(options, receiver, secret, padding, attemptsPerMessage: 1);
+            Console.WriteLine($"  per attempt in the log, one per message:   {attempt,12:N0} B");
+            double retried = await AttemptsAsync(options, receiver, secret, padding, attemptsPerMessage: 10);
+            Console.WriteLine($"  per attempt in the log, ten per message:   {retried,12:N0} B");
         }
         finally
         {
@@ -43,7 +46,11 @@ internal static class HeapPhase
     private static async Task<double> PendingAsync(LoadOptions options, ReceiverClient receiver, string secret, string padding, int subscriptions)
     {
         // Not started: nothing is sent, every delivery stays pending.
-        using var host = Build(options, store => store.MaxPendingDeliveries = 10_000_000);
+        using var host = Build(options, store =>
+        {
+            store.MaxPendingDeliveries = 10_000_000;
+            store.MaxRetainedPayloadBytes = long.MaxValue;
+        });
         for (int i = 0; i < subscriptions; i++)
         {
             await Subscribe(host, receiver, secret, i);
@@ -63,38 +70,54 @@ internal static class HeapPhase
         return (after - before) / (double)(events * subscriptions);
     }
 
-    private static async Task<double> AttemptsAsync(LoadOptions options, ReceiverClient receiver, string secret, string padding)
+    /// <summary>
+    /// One real attempt is made against the receiver; then a fresh store logs <c>events</c> copies of it, each with
+    /// strings of its own (as separate attempts have), for distinct messages or ten attempts per message (retries).
+    /// </summary>
+    private static async Task<double> AttemptsAsync(LoadOptions options, ReceiverClient receiver, string secret, string padding, int attemptsPerMessage)
     {
-        using var host = Build(options, store =>
+        DeliveryAttempt template;
+        using (var host = Build(options, _ => { }))
         {
-            store.MaxRetainedMessages = 1;
-            store.MaxAttempts = 10_000_000;
-        });
-        await host.StartAsync();
-        await Subscribe(host, receiver, secret, 0);
-        var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
-        await receiver.ResetAsync();
+            await host.StartAsync();
+            await Subscribe(host, receiver, secret, 0);
+            await receiver.ResetAsync();
+            await host.Services.GetRequiredService<IWebhookPublisher>().PublishAsync(new WebhookEvent(Payload.EventType, new LoadData(Stopwatch.GetTimestamp(), 0, padding)));
+            await receiver.WaitForAsync(1, TimeSpan.FromMinutes(1));
+            var log = host.Services.GetRequiredService<IWebhookDeliveries>();
+            IReadOnlyList<DeliveryAttempt> logged;
+            while ((logged = (await log.ListAttemptsAsync(new AttemptQuery())).Items).Count == 0)
+            {
+                await Task.Delay(50);
+            }
 
-        // The first half fills the dispatcher's caches; the second half's growth is the log's.
-        await PublishAndWaitAsync(publisher, receiver, padding, options.Events, 0);
-        long before = LiveHeap();
-        await PublishAndWaitAsync(publisher, receiver, padding, options.Events, options.Events);
-        long after = LiveHeap();
-        await host.StopAsync();
-        return (after - before) / (double)options.Events;
-    }
-
-    private static async Task PublishAndWaitAsync(IWebhookPublisher publisher, ReceiverClient receiver, string padding, int events, int first)
-    {
-        for (int e = first; e < first + events; e++)
-        {
-            await publisher.PublishAsync(new WebhookEvent(Payload.EventType, new LoadData(Stopwatch.GetTimestamp(), e, padding)));
+            template = logged[0];
+            await host.StopAsync();
         }
 
-        await receiver.WaitForAsync(first + events, TimeSpan.FromMinutes(5));
+        var services = new ServiceCollection();
+        services.AddWebhooks().AddInMemoryStore(store =>
+        {
+            store.MaxAttempts = 10_000_000;
+            store.MaxAttemptBytes = long.MaxValue;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IWebhookStore>();
+        long before = LiveHeap();
+        for (int i = 0; i < options.Events; i++)
+        {
+            await store.AddAttemptAsync(template with
+            {
+                Id = Guid.CreateVersion7(),
+                MessageId = $"msg_{i / attemptsPerMessage:D32}",
+                Request = template.Request with { Headers = new Dictionary<string, string>(template.Request.Headers), Body = new string(template.Request.Body.AsSpan()) },
+                Response = template.Response! with { Headers = new Dictionary<string, string>(template.Response.Headers) },
+            }, CancellationToken.None);
+        }
 
-        // The receiver counts a request before the sender has logged its attempt.
-        await Task.Delay(500);
+        long after = LiveHeap();
+        GC.KeepAlive(store);
+        return (after - before) / (double)options.Events;
     }
 
     private static IHost Build(LoadOptions options, Action<InMemory.InMemoryStoreOptions> store)

@@ -5,8 +5,12 @@ internal sealed partial class InMemoryWebhookStore
     private static readonly LogKeyComparer<Guid> AttemptsNewestFirst = new(Comparer<Guid>.Default, newestFirst: true);
 
     // The attempt log is a window: newest first, so the oldest attempt is the set's Max.
-    private readonly Dictionary<Guid, DeliveryAttempt> _attempts = [];
+    private readonly Dictionary<Guid, AttemptEntry> _attempts = [];
     private readonly SortedSet<LogKey<Guid>> _attemptLog = new(AttemptsNewestFirst);
+
+    // The request bodies the log keeps, by message: its attempts share one copy of each distinct body.
+    private readonly Dictionary<string, List<StoredText>> _requestBodies = new(StringComparer.Ordinal);
+    private long _attemptBytes;
 
     public Task AddAttemptAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
     {
@@ -29,16 +33,62 @@ internal sealed partial class InMemoryWebhookStore
         }
     }
 
-    /// <summary>Under the lock: adds a checked attempt to the window, dropping the oldest beyond its size.</summary>
+    /// <summary>Under the lock: adds a checked attempt to the window, dropping the oldest beyond its size in attempts or bytes.</summary>
     private void AppendAttempt(DeliveryAttempt attempt)
     {
-        _attempts.Add(attempt.Id, attempt);
-        _attemptLog.Add(new LogKey<Guid>(attempt.StartedAt.UtcTicks, attempt.Id));
-        while (_attemptLog.Count > _maxAttempts)
+        var entry = new AttemptEntry(attempt, ShareRequestBody(attempt));
+        _attempts.Add(entry.Id, entry);
+        _attemptLog.Add(new LogKey<Guid>(attempt.StartedAt.UtcTicks, entry.Id));
+        _attemptBytes += entry.OwnBytes;
+        while (_attemptLog.Count > _maxAttempts || (_attemptBytes > _maxAttemptBytes && _attemptLog.Count > 1))
         {
             var oldest = _attemptLog.Max;
             _attemptLog.Remove(oldest);
-            _attempts.Remove(oldest.Id);
+            _attempts.Remove(oldest.Id, out var dropped);
+            _attemptBytes -= dropped!.OwnBytes;
+            ReleaseRequestBody(dropped.Fields.MessageId, dropped.RequestBody);
+        }
+    }
+
+    /// <summary>The stored copy of the attempt's request body: one already kept for its message if the bytes are the same.</summary>
+    private StoredText ShareRequestBody(DeliveryAttempt attempt)
+    {
+        var body = StoredText.From(attempt.Request.Body);
+        if (body.Bytes == 0)
+        {
+            return body;
+        }
+
+        if (!_requestBodies.TryGetValue(attempt.MessageId, out var kept))
+        {
+            _requestBodies[attempt.MessageId] = kept = new List<StoredText>(1);
+        }
+
+        var shared = kept.Find(body.SameAs);
+        if (shared is null)
+        {
+            shared = body;
+            kept.Add(shared);
+            _attemptBytes += shared.Bytes;
+        }
+
+        shared.References++;
+        return shared;
+    }
+
+    private void ReleaseRequestBody(string messageId, StoredText body)
+    {
+        if (body.Bytes == 0 || --body.References > 0)
+        {
+            return;
+        }
+
+        _attemptBytes -= body.Bytes;
+        var kept = _requestBodies[messageId];
+        kept.Remove(body);
+        if (kept.Count == 0)
+        {
+            _requestBodies.Remove(messageId);
         }
     }
 
@@ -57,9 +107,9 @@ internal sealed partial class InMemoryWebhookStore
                 query.Until,
                 query.Limit,
                 key => _attempts[key.Id],
-                attempt => Matches(query, attempt),
+                entry => Matches(query, entry.Fields),
                 key => PageCursor.Encode(key.Ticks, key.Id.ToString("N")));
-            return Task.FromResult(page);
+            return Task.FromResult(new WebhookPage<DeliveryAttempt>([.. page.Items.Select(entry => entry.Attempt)], page.NextCursor));
         }
     }
 

@@ -15,6 +15,10 @@ internal sealed partial class InMemoryWebhookStore
     private readonly DeliveryLog _deliveryLog = new();
     private int _pendingDeliveries;
 
+    // The bytes of the messages kept, and of those among them retention may drop (all deliveries completed).
+    private long _payloadBytes;
+    private long _completedBytes;
+
     public Task<WebhookMessage> AddMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         var published = PublishedBy(message, deliveries);
@@ -82,9 +86,12 @@ internal sealed partial class InMemoryWebhookStore
             CheckNewDeliveries(published);
         }
 
-        // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
         var entry = new MessageEntry(message);
+        CheckPayloadCapacity(entry);
+
+        // Nothing can fail from here on: the message and its deliveries are stored together or not at all.
         _messages.Add(message.Id, entry);
+        _payloadBytes += entry.Bytes;
         if (message.IdempotencyKey is { } newKey)
         {
             _messageIdsByIdempotencyKey.Add((new TenantKey(message.TenantId), newKey), message.Id);
@@ -95,7 +102,7 @@ internal sealed partial class InMemoryWebhookStore
         bool queued = StoreDeliveries(entry, entries, queue: !leased);
         if (entry.PendingDeliveries == 0)
         {
-            _completedMessages.Add(entry.RetentionKey);
+            MarkCompleted(entry);
         }
 
         if (publish.LeaseDuration is { } leaseDuration)
@@ -154,6 +161,7 @@ internal sealed partial class InMemoryWebhookStore
                 if (wasCompleted && message.PendingDeliveries > 0)
                 {
                     _completedMessages.Remove(message.RetentionKey);
+                    _completedBytes -= message.Bytes;
                 }
             }
 
@@ -331,19 +339,40 @@ internal sealed partial class InMemoryWebhookStore
         var message = delivery.Message;
         if (--message.PendingDeliveries == 0)
         {
-            _completedMessages.Add(message.RetentionKey);
+            MarkCompleted(message);
             TrimMessages();
         }
     }
 
-    /// <summary>Drops the oldest completed messages, with their deliveries, while more than the limit are kept.</summary>
+    private void MarkCompleted(MessageEntry message)
+    {
+        _completedMessages.Add(message.RetentionKey);
+        _completedBytes += message.Bytes;
+    }
+
+    /// <summary>Refuses a message that would pass the byte bound even after every completed message were dropped.</summary>
+    private void CheckPayloadCapacity(MessageEntry message)
+    {
+        long pendingBytes = _payloadBytes - _completedBytes;
+        if (pendingBytes + message.Bytes > _maxPayloadBytes)
+        {
+            throw new WebhookCapacityExceededException(
+                $"The in-memory store keeps {pendingBytes:N0} bytes of messages with pending deliveries and its limit is {_maxPayloadBytes:N0} " +
+                $"(InMemoryStoreOptions.MaxRetainedPayloadBytes); a message of {message.Bytes:N0} bytes was refused and nothing was stored. " +
+                "Publish smaller events (send an id and let the receiver fetch the rest), slow down publishing, raise the limit, or use a durable store.");
+        }
+    }
+
+    /// <summary>Drops the oldest completed messages, with their deliveries, while more than the limits (count, bytes) are kept.</summary>
     private void TrimMessages()
     {
-        while (_messages.Count > _maxRetainedMessages && _completedMessages.Count > 0)
+        while ((_messages.Count > _maxRetainedMessages || _payloadBytes > _maxPayloadBytes) && _completedMessages.Count > 0)
         {
             var oldest = _completedMessages.Min;
             _completedMessages.Remove(oldest);
             _messages.Remove(oldest.Id, out var message);
+            _completedBytes -= message!.Bytes;
+            _payloadBytes -= message.Bytes;
             var stored = message!.Message;
             if (stored.IdempotencyKey is { } key)
             {

@@ -22,6 +22,8 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
     private readonly int _maxPendingDeliveries;
     private readonly int _maxRetainedMessages;
     private readonly int _maxAttempts;
+    private readonly long _maxPayloadBytes;
+    private readonly long _maxAttemptBytes;
 
     public InMemoryWebhookStore(TimeProvider timeProvider, IOptions<InMemoryStoreOptions> options)
     {
@@ -31,12 +33,16 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxPendingDeliveries, 1, "options.Value.MaxPendingDeliveries");
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxRetainedMessages, 1, "options.Value.MaxRetainedMessages");
         ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxAttempts, 1, "options.Value.MaxAttempts");
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxRetainedPayloadBytes, 1024, "options.Value.MaxRetainedPayloadBytes");
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.MaxAttemptBytes, 1024, "options.Value.MaxAttemptBytes");
         _publishes = new PublishCombiner(this);
 
         _timeProvider = timeProvider;
         _maxPendingDeliveries = value.MaxPendingDeliveries;
         _maxRetainedMessages = value.MaxRetainedMessages;
         _maxAttempts = value.MaxAttempts;
+        _maxPayloadBytes = value.MaxRetainedPayloadBytes;
+        _maxAttemptBytes = value.MaxAttemptBytes;
     }
 
     private static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);
