@@ -34,8 +34,19 @@ internal sealed class WebhookHttpSender(
     /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
     /// <param name="payload">The body.</param>
     /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
+    public Task<HttpAttemptResult> SendAsync(
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken) =>
+        SendAsync(subscription, messageId, eventType, payload, AttemptTrigger.Scheduled, cancellationToken);
+
+    /// <summary>Sends one request; <paramref name="trigger"/> words the error to fit what the outcome leads to.</summary>
+    /// <param name="subscription">Where to, how to sign and authenticate.</param>
+    /// <param name="messageId">The <c>webhook-id</c>: the message id, or the batch id.</param>
+    /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
+    /// <param name="payload">The body.</param>
+    /// <param name="trigger">Why the request is sent: a <see cref="AttemptTrigger.Test"/> never disables the subscription.</param>
+    /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
     public async Task<HttpAttemptResult> SendAsync(
-        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, AttemptTrigger trigger, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
@@ -75,7 +86,7 @@ internal sealed class WebhookHttpSender(
             using var response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
             var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted), body, truncated);
-            var (outcome, error) = Classify(response, truncated, settings);
+            var (outcome, error) = Classify(response, truncated, trigger, settings);
             return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error, RetryAfter(response));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -111,10 +122,13 @@ internal sealed class WebhookHttpSender(
         return secrets;
     }
 
-    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, WebhookOptions settings)
+    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, AttemptTrigger trigger, WebhookOptions settings)
     {
         int status = (int)response.StatusCode;
-        string reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " " + response.ReasonPhrase;
+
+        // The receiver's own words end our sentence: a full stop of theirs would double ours.
+        string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ');
+        string reason = string.IsNullOrEmpty(phrase) ? string.Empty : " " + phrase;
         return status switch
         {
             >= 200 and < 300 when truncated => (AttemptOutcome.Failed,
@@ -122,6 +136,9 @@ internal sealed class WebhookHttpSender(
             >= 200 and < 300 => (AttemptOutcome.Succeeded, null),
             >= 300 and < 400 => (AttemptOutcome.Failed,
                 $"The endpoint answered {status}{reason} (a redirect); redirects are never followed. Point the subscription at the final URL."),
+            // A test never disables (SubscriptionTester): its report says what a delivery would do instead.
+            410 when trigger == AttemptTrigger.Test => (AttemptOutcome.Gone,
+                $"The endpoint answered 410{reason}: it asks to be unsubscribed. A test leaves the subscription active; a delivery answered like this would disable it."),
             410 => (AttemptOutcome.Gone, $"The endpoint answered 410{reason}: it asks to be unsubscribed, so the subscription is disabled."),
             _ => (AttemptOutcome.Failed, $"The endpoint answered {status}{reason}."),
         };
