@@ -9,6 +9,16 @@ public interface IWebhookDeliveries
     /// <summary>Lists deliveries, newest first.</summary>
     Task<WebhookPage<WebhookDelivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How much is pending: deliveries due now, in flight and waiting for a later time, and how long the oldest due one
+    /// has waited, counted by the store in one read (paging <see cref="ListAsync"/> cannot say this beyond one page).
+    /// Cheap enough for a health check; the cost of each store is documented with it.
+    /// </summary>
+    /// <param name="tenantId">Only this tenant's deliveries; <see langword="null"/> counts every delivery, with or without a tenant.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="NotSupportedException">The registered store does not implement <see cref="IWebhookStore.GetBacklogAsync"/>.</exception>
+    Task<WebhookBacklog> GetBacklogAsync(string? tenantId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Lists attempts, newest first.</summary>
     Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken = default);
 

@@ -15,6 +15,16 @@ internal sealed class WebhookDeliveryLog(IWebhookStore store, TimeProvider timeP
         return store.ListDeliveriesAsync(query, cancellationToken);
     }
 
+    public Task<WebhookBacklog> GetBacklogAsync(string? tenantId = null, CancellationToken cancellationToken = default)
+    {
+        if (tenantId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        }
+
+        return store.GetBacklogAsync(tenantId, cancellationToken);
+    }
+
     public Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -20,13 +20,12 @@ namespace WebhookSender;
 internal sealed class WebhookHttpSender(
     IHttpMessageHandlerFactory handlerFactory,
     IWebhookSigner signer,
+    CredentialRedaction redaction,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider)
 {
     public const string HttpClientName = "WebhookSender";
-    private const string Redacted = "[redacted]";
-    private static readonly HashSet<string> AlwaysRedacted = new(StringComparer.OrdinalIgnoreCase) { "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie" };
-    private HashSet<string>? _redactedHeaders;
+    private const string Redacted = CredentialRedaction.Marker;
 
     /// <summary>Sends one request.</summary>
     /// <param name="subscription">Where to, how to sign and authenticate.</param>
@@ -34,8 +33,19 @@ internal sealed class WebhookHttpSender(
     /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
     /// <param name="payload">The body.</param>
     /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
+    public Task<HttpAttemptResult> SendAsync(
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken) =>
+        SendAsync(subscription, messageId, eventType, payload, AttemptTrigger.Scheduled, cancellationToken);
+
+    /// <summary>Sends one request; <paramref name="trigger"/> words the error to fit what the outcome leads to.</summary>
+    /// <param name="subscription">Where to, how to sign and authenticate.</param>
+    /// <param name="messageId">The <c>webhook-id</c>: the message id, or the batch id.</param>
+    /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
+    /// <param name="payload">The body.</param>
+    /// <param name="trigger">Why the request is sent: a <see cref="AttemptTrigger.Test"/> never disables the subscription.</param>
+    /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
     public async Task<HttpAttemptResult> SendAsync(
-        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, AttemptTrigger trigger, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
@@ -60,7 +70,7 @@ internal sealed class WebhookHttpSender(
         }
 
         AddAuthentication(request, subscription.Authentication);
-        var redacted = RedactedHeaders(subscription, settings);
+        var redacted = redaction.HeaderNamesFor(subscription);
         var requestRecord = DescribeRequest(request, payload.LoggedBody(settings.MaxLoggedRequestBodyBytes), redacted);
 
         // The one attempt timeout: it bounds the whole exchange, connecting to the last byte of the body read. The caller's
@@ -74,9 +84,14 @@ internal sealed class WebhookHttpSender(
             using var invoker = new HttpMessageInvoker(handlerFactory.CreateHandler(HttpClientName), disposeHandler: false);
             using var response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
-            var responseRecord = new AttemptResponse((int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted), body, truncated);
-            var (outcome, error) = Classify(response, truncated, settings);
-            return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error, RetryAfter(response));
+
+            // A receiver that echoes the request back would put its credentials into the log: they are replaced before
+            // the attempt is stored or handed to notifications.
+            var credentials = redaction.CredentialsOf(subscription);
+            var responseRecord = new AttemptResponse(
+                (int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted, credentials), CredentialRedaction.Scrub(body, credentials), truncated);
+            var (outcome, error) = Classify(response, truncated, trigger, settings);
+            return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error is null ? null : CredentialRedaction.Scrub(error, credentials), RetryAfter(response));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -94,7 +109,8 @@ internal sealed class WebhookHttpSender(
         }
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
-        HttpAttemptResult Failed(string error) => new(AttemptOutcome.Failed, startedAt, Elapsed(), requestRecord, null, error, null);
+        HttpAttemptResult Failed(string error) =>
+            new(AttemptOutcome.Failed, startedAt, Elapsed(), requestRecord, null, CredentialRedaction.Scrub(error, redaction.CredentialsOf(subscription)), null);
     }
 
     /// <summary>The secrets that sign now: usually all of them, so the subscription's own list is used as it is.</summary>
@@ -111,10 +127,13 @@ internal sealed class WebhookHttpSender(
         return secrets;
     }
 
-    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, WebhookOptions settings)
+    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, AttemptTrigger trigger, WebhookOptions settings)
     {
         int status = (int)response.StatusCode;
-        string reason = string.IsNullOrEmpty(response.ReasonPhrase) ? string.Empty : " " + response.ReasonPhrase;
+
+        // The receiver's own words end our sentence: a full stop of theirs would double ours.
+        string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ');
+        string reason = string.IsNullOrEmpty(phrase) ? string.Empty : " " + phrase;
         return status switch
         {
             >= 200 and < 300 when truncated => (AttemptOutcome.Failed,
@@ -122,6 +141,9 @@ internal sealed class WebhookHttpSender(
             >= 200 and < 300 => (AttemptOutcome.Succeeded, null),
             >= 300 and < 400 => (AttemptOutcome.Failed,
                 $"The endpoint answered {status}{reason} (a redirect); redirects are never followed. Point the subscription at the final URL."),
+            // A test never disables (SubscriptionTester): its report says what a delivery would do instead.
+            410 when trigger == AttemptTrigger.Test => (AttemptOutcome.Gone,
+                $"The endpoint answered 410{reason}: it asks to be unsubscribed. A test leaves the subscription active; a delivery answered like this would disable it."),
             410 => (AttemptOutcome.Gone, $"The endpoint answered 410{reason}: it asks to be unsubscribed, so the subscription is disabled."),
             _ => (AttemptOutcome.Failed, $"The endpoint answered {status}{reason}."),
         };
@@ -233,28 +255,15 @@ internal sealed class WebhookHttpSender(
         }
     }
 
-    /// <summary>Headers whose values the log never shows: credentials, configured ones, and the subscription's key header.</summary>
-    private HashSet<string> RedactedHeaders(WebhookSubscription subscription, WebhookOptions settings)
-    {
-        // The set every request shares is built once (options do not change after start-up); a subscription with a key
-        // header of its own gets a copy with that name added.
-        var common = _redactedHeaders ??= new HashSet<string>(AlwaysRedacted.Concat(settings.RedactedHeaders), StringComparer.OrdinalIgnoreCase);
-        if (subscription.Authentication is { Scheme: WebhookAuthenticationScheme.Header, HeaderName: { } name } && !common.Contains(name))
-        {
-            return new HashSet<string>(common, StringComparer.OrdinalIgnoreCase) { name };
-        }
-
-        return common;
-    }
-
     private static AttemptRequest DescribeRequest(HttpRequestMessage request, (string Text, bool Truncated) body, HashSet<string> redacted) => new(
         request.Method.Method,
         request.RequestUri!.ToString(),
-        DescribeHeaders(request.Headers, request.Content?.Headers, redacted),
+        DescribeHeaders(request.Headers, request.Content?.Headers, redacted, credentials: []),
         body.Text,
         body.Truncated);
 
-    private static RecordedHeaders DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted)
+    /// <summary>The headers as logged: values of <paramref name="redacted"/> names hidden, <paramref name="credentials"/> scrubbed from the others.</summary>
+    private static RecordedHeaders DescribeHeaders(HttpHeaders headers, HttpHeaders? contentHeaders, HashSet<string> redacted, string[] credentials)
     {
         // A name is in one of the two collections only, once: the pairs are distinct by name.
         var pairs = new string[2 * (headers.NonValidated.Count + (contentHeaders?.NonValidated.Count ?? 0))];
@@ -272,7 +281,7 @@ internal sealed class WebhookHttpSender(
             foreach (var (name, values) in source.NonValidated)
             {
                 pairs[next++] = name;
-                pairs[next++] = redacted.Contains(name) ? Redacted : Join(values);
+                pairs[next++] = redacted.Contains(name) ? Redacted : CredentialRedaction.Scrub(Join(values), credentials);
             }
         }
 

@@ -26,6 +26,12 @@ internal sealed class WebhookOptionsValidator(IServiceProviderIsService services
             SubscriptionValidator.ValidateRetrySchedule(options.RetrySchedule, "WebhookOptions.RetrySchedule", (field, error) => failures.Add($"{field}: {error}"));
         }
 
+        if (options.UserAgent is { } userAgent && !SubscriptionValidator.IsHeaderText(userAgent))
+        {
+            // The value is not quoted: its line breaks would break this message too.
+            failures.Add("WebhookOptions.UserAgent must be printable ASCII without line breaks or control characters (a line break would inject headers into every request); use a product token such as MyApp-Webhooks/1.0.");
+        }
+
         if (options.LeaseDuration < options.AttemptTimeout * 2)
         {
             failures.Add($"WebhookOptions.LeaseDuration ({options.LeaseDuration}) must be at least twice AttemptTimeout ({options.AttemptTimeout}), so a lease cannot lapse while its attempt is still running.");

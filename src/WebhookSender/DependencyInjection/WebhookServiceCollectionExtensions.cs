@@ -41,6 +41,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<WebhookTelemetry>();
         services.TryAddSingleton<PayloadBuilder>();
         services.TryAddSingleton<RetryPolicy>();
+        services.TryAddSingleton<CredentialRedaction>();
         services.TryAddSingleton<NotificationPublisher>();
         services.TryAddSingleton<WebhookHttpSender>();
         services.TryAddSingleton<SubscriptionHealth>();

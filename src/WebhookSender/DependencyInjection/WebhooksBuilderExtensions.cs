@@ -6,7 +6,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Add-ons for the builder returned by <c>AddWebhooks()</c>.</summary>
 public static class WebhooksBuilderExtensions
 {
-    /// <summary>Adds an event type to the catalog. Subscriptions and publishers may only name catalogued types.</summary>
+    /// <summary>
+    /// Adds an event type to the catalog. Subscriptions and publishers may only name catalogued types. The built-in
+    /// <c>webhook.ping</c> and a name already added are refused with an <see cref="ArgumentException"/>.
+    /// </summary>
     /// <param name="builder">The webhooks builder.</param>
     /// <param name="name">The type name: dot-separated parts of letters, digits, '_' or '-', for example <c>order.updated</c>.</param>
     /// <param name="description">What the event means, for people choosing subscriptions.</param>
@@ -15,6 +18,19 @@ public static class WebhooksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         EventTypeCatalog.ValidateName(name);
+        if (name == EventTypeCatalog.PingType)
+        {
+            throw new ArgumentException(
+                $"'{EventTypeCatalog.PingType}' is the built-in event type of pings and cannot be registered; choose another name, such as 'app.ping'.",
+                nameof(name));
+        }
+
+        // Found here rather than when the catalog is first built (the first publish or subscription).
+        if (builder.Services.Any(d => d.ServiceType == typeof(WebhookEventType) && d.ImplementationInstance is WebhookEventType registered && registered.Name == name))
+        {
+            throw new ArgumentException($"The event type '{name}' is already registered; register each type once.", nameof(name));
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         builder.Services.AddSingleton(new WebhookEventType(name, description, example));
         return builder;

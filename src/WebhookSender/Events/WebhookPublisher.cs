@@ -103,11 +103,57 @@ internal sealed class WebhookPublisher(
         TenantId = webhookEvent.TenantId,
         IdempotencyKey = webhookEvent.Id,
         Timestamp = webhookEvent.OccurredAt ?? now,
-        Data = JsonSerializer.SerializeToElement(webhookEvent.Data, jsonOptions),
-        Context = webhookEvent.Context is { Count: > 0 } context ? JsonSerializer.SerializeToElement(context, jsonOptions) : null,
+        Data = Serialize(webhookEvent.Data, nameof(WebhookEvent.Data), webhookEvent.Type, jsonOptions),
+        Context = webhookEvent.Context is { Count: > 0 } context ? Serialize(context, nameof(WebhookEvent.Context), webhookEvent.Type, jsonOptions) : null,
         Attributes = webhookEvent.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : WebhookMessage.EmptyAttributes,
         CreatedAt = now,
     };
+
+    /// <summary>
+    /// Serializes the event's data or context; what System.Text.Json refuses becomes a validation error that names the
+    /// event and says what to do, instead of the serializer's bare exception.
+    /// </summary>
+    private static JsonElement Serialize(object? value, string field, string eventType, JsonSerializerOptions jsonOptions)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToElement(value, jsonOptions);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException or InvalidOperationException)
+        {
+            string what = field == nameof(WebhookEvent.Data) ? "data" : "context";
+            if (IsNonFiniteNumber(value, jsonOptions))
+            {
+                throw new WebhookValidationException(field,
+                    $"The {what} of event '{eventType}' holds a number that is NaN or Infinity, which JSON cannot carry. Send null or a string " +
+                    "instead, or set WebhookOptions.JsonSerializerOptions.NumberHandling to JsonNumberHandling.AllowNamedFloatingPointLiterals " +
+                    "to send them as the strings \"NaN\", \"Infinity\" and \"-Infinity\" (if your receivers accept that).");
+            }
+
+            throw new WebhookValidationException(field,
+                $"The {what} of event '{eventType}' cannot be serialized to JSON with WebhookOptions.JsonSerializerOptions: {ex.Message} " +
+                "Publish a value System.Text.Json can write (plain records or anonymous objects, no reference cycles).");
+        }
+
+        // The serializer's message for NaN and Infinity names no field; trying again with them allowed tells them apart
+        // from other failures (a cycle, an unsupported type). Only on this failure path, so the copy of the options is cheap enough.
+        static bool IsNonFiniteNumber(object? value, JsonSerializerOptions jsonOptions)
+        {
+            try
+            {
+                var lenient = new JsonSerializerOptions(jsonOptions)
+                {
+                    NumberHandling = jsonOptions.NumberHandling | System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                };
+                JsonSerializer.SerializeToElement(value, lenient);
+                return true;
+            }
+            catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>The candidates that are live and whose filters accept the message.</summary>
     private static IReadOnlyList<WebhookSubscription> Matching(IReadOnlyList<WebhookSubscription> candidates, WebhookMessage message, DateTimeOffset now)
@@ -175,9 +221,9 @@ internal sealed class WebhookPublisher(
             throw new WebhookValidationException(nameof(WebhookEvent.Id), $"The idempotency key must be null or 1 to {MaxKeyLength} non-blank characters.");
         }
 
-        if (webhookEvent.TenantId is { } tenant && (string.IsNullOrWhiteSpace(tenant) || tenant.Length > SubscriptionValidator.MaxTenantIdLength))
+        if (SubscriptionValidator.TenantIdProblem(webhookEvent.TenantId) is { } tenantProblem)
         {
-            throw new WebhookValidationException(nameof(WebhookEvent.TenantId), $"The tenant id must be null or 1 to {SubscriptionValidator.MaxTenantIdLength} non-blank characters.");
+            throw new WebhookValidationException(nameof(WebhookEvent.TenantId), tenantProblem);
         }
 
         if (webhookEvent.Context?.Keys.FirstOrDefault(k => EnvelopeBuilder.ReservedFields.Contains(k)) is { } reserved)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -34,7 +35,7 @@ internal static class EnvelopeBuilder
         writer.WriteStartObject();
         writer.WriteString("id", message.Id);
         writer.WriteString("type", message.EventType);
-        writer.WriteString("timestamp", message.Timestamp.UtcDateTime);
+        WriteTimestamp(writer, message.Timestamp);
         writer.WritePropertyName("data");
         message.Data.WriteTo(writer);
         if (message.Context is { ValueKind: JsonValueKind.Object } context)
@@ -47,4 +48,20 @@ internal static class EnvelopeBuilder
 
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// The <c>timestamp</c> in one form for every format: RFC 3339 in UTC with exactly six fractional digits
+    /// (microseconds, cut rather than rounded), as the Standard Webhooks examples write it and as PostgreSQL stores
+    /// times. System.Text.Json's own form drops trailing zeros and keeps up to seven digits, so the width varied.
+    /// </summary>
+    public static void WriteTimestamp(Utf8JsonWriter writer, DateTimeOffset timestamp)
+    {
+        Span<byte> text = stackalloc byte[TimestampLength];
+        timestamp.UtcDateTime.TryFormat(text, out int written, TimestampFormat, CultureInfo.InvariantCulture);
+        writer.WriteString("timestamp"u8, text[..written]);
+    }
+
+    private const string TimestampFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'";
+
+    private const int TimestampLength = 27;
 }

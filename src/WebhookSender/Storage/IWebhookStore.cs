@@ -69,6 +69,21 @@ public interface IWebhookStore
     /// <summary>Lists deliveries, newest first.</summary>
     Task<WebhookPage<WebhookDelivery>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts the pending deliveries of <paramref name="tenantId"/> (<see langword="null"/>: of every tenant, and those
+    /// without one) at the store's current time: due and held by no live lease, under a live lease, and waiting for a
+    /// later due time, with the time the oldest due one became available (its due time, or the expiry of a lapsed lease).
+    /// Health checks call it often: read only what is pending (the queue), in one round trip, never the delivery history.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation throws <see cref="NotSupportedException"/>, so that adapters written before it still
+    /// build; an adapter implements it to support <see cref="IWebhookDeliveries.GetBacklogAsync"/>.
+    /// </remarks>
+    Task<WebhookBacklog> GetBacklogAsync(string? tenantId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{GetType().Name} does not count its backlog: implement IWebhookStore.GetBacklogAsync (one aggregate read of the pending " +
+            "deliveries: due, in flight, waiting, and the oldest due time) to use IWebhookDeliveries.GetBacklogAsync.");
+
     /// <summary>Appends an attempt to the log.</summary>
     Task AddAttemptAsync(DeliveryAttempt attempt, CancellationToken cancellationToken);
 

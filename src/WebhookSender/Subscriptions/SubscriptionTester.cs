@@ -39,7 +39,7 @@ internal sealed class SubscriptionTester(
         var now = timeProvider.GetUtcNow();
         var message = WebhookPublisher.CreateMessage(new WebhookEvent(type.Name, type.Example) { TenantId = subscription.TenantId }, now, options.Value.JsonSerializerOptions);
         var payload = payloads.Build(message, subscription);
-        var result = await sender.SendAsync(subscription, message.Id, message.EventType, payload, cancellationToken).ConfigureAwait(false);
+        var result = await sender.SendAsync(subscription, message.Id, message.EventType, payload, AttemptTrigger.Test, cancellationToken).ConfigureAwait(false);
         var attempt = result.ToAttempt(subscription, deliveryId: null, message.Id, type.Name, attemptNumber: 1, AttemptTrigger.Test, payload.Warnings);
         await store.AddAttemptAsync(attempt, CancellationToken.None).ConfigureAwait(false);
         return new WebhookTestResult(type.Name, attempt.Succeeded, result.Response?.StatusCode, result.Duration, result.Error, attempt.Id);

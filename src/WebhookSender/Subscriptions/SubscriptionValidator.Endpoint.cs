@@ -23,6 +23,7 @@ internal sealed partial class SubscriptionValidator
                     add(field, "A Bearer token cannot contain spaces or line breaks.");
                 }
 
+                RequireHeaderText(auth.Secret, "A Bearer token", add);
                 break;
             case WebhookAuthenticationScheme.Header:
                 if (!IsHeaderName(auth.HeaderName))
@@ -34,6 +35,7 @@ internal sealed partial class SubscriptionValidator
                     add(field, $"The header '{auth.HeaderName}' is set by WebhookSender and cannot carry a key; choose another name such as X-Api-Key.");
                 }
 
+                RequireHeaderText(auth.Secret, "The key of header authentication", add);
                 break;
             default:
                 add(field, $"The authentication scheme '{auth.Scheme}' is not supported; use Basic, Bearer or Header.");
@@ -44,6 +46,15 @@ internal sealed partial class SubscriptionValidator
         if (string.IsNullOrEmpty(auth.Secret) || auth.Secret.Length > MaxHeaderValueLength || HasControlChars(auth.Secret))
         {
             add(field, $"The {auth.Scheme} credential must be 1 to {MaxHeaderValueLength} characters without line breaks or control characters.");
+        }
+
+        // Basic credentials travel base64-encoded (UTF-8), so any text works; the others are sent as they are.
+        static void RequireHeaderText(string? credential, string what, Action<string, string> add)
+        {
+            if (!string.IsNullOrEmpty(credential) && !HasControlChars(credential) && !IsHeaderText(credential))
+            {
+                add(field, $"{what} must be printable ASCII: an HTTP header cannot carry characters such as 'é' or '€'. Use the key exactly as the receiver issued it, or Basic authentication for other text.");
+            }
         }
     }
 
@@ -75,7 +86,28 @@ internal sealed partial class SubscriptionValidator
             {
                 add(field, $"The value of header '{name}' must be at most {MaxHeaderValueLength} characters without line breaks or control characters.");
             }
+            else if (!IsHeaderText(value))
+            {
+                add(field, $"The value of header '{name}' must be printable ASCII: an HTTP header cannot carry characters such as 'é' or '€'. Percent-encode or base64-encode other text.");
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether a header value can be sent as it is: printable ASCII and spaces only. The HTTP client refuses anything else
+    /// at send time ("Request headers must contain only ASCII characters"), which would fail every attempt.
+    /// </summary>
+    public static bool IsHeaderText(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsHeaderName(string? name) => !string.IsNullOrEmpty(name) && name.Length <= 100 && HeaderName().IsMatch(name);

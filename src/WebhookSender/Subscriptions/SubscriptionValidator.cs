@@ -48,9 +48,9 @@ internal sealed partial class SubscriptionValidator(
             Add(nameof(request.Description), $"The description has {request.Description.Length} characters; at most {MaxDescriptionLength} are allowed.");
         }
 
-        if (request.TenantId is not null && (string.IsNullOrWhiteSpace(request.TenantId) || request.TenantId.Length > MaxTenantIdLength))
+        if (TenantIdProblem(request.TenantId) is { } tenantProblem)
         {
-            Add(nameof(request.TenantId), $"The tenant id must be null or 1 to {MaxTenantIdLength} non-blank characters.");
+            Add(nameof(request.TenantId), tenantProblem);
         }
 
         ValidateEventTypes(request.EventTypes, Add);
@@ -90,6 +90,15 @@ internal sealed partial class SubscriptionValidator(
             throw new WebhookValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
     }
+
+    /// <summary>What is wrong with a tenant id of a subscription or an event, or <see langword="null"/> when it is fine.</summary>
+    public static string? TenantIdProblem(string? tenantId) => tenantId switch
+    {
+        null => null,
+        _ when string.IsNullOrWhiteSpace(tenantId) || tenantId.Length > MaxTenantIdLength => $"The tenant id must be null or 1 to {MaxTenantIdLength} non-blank characters.",
+        _ when HasControlChars(tenantId) => "The tenant id contains control characters (such as line breaks); use plain text, such as the tenant's key in your database.",
+        _ => null,
+    };
 
     public static void ValidateRetrySchedule(IReadOnlyList<TimeSpan> schedule, string field, Action<string, string> add)
     {
@@ -133,6 +142,11 @@ internal sealed partial class SubscriptionValidator(
         {
             // Never echo the user info: it is a credential.
             add(field, "The URL contains credentials (user:password@host); remove them and use the subscription's authentication settings.");
+        }
+
+        if (url.Port == 0)
+        {
+            add(field, "The URL has port 0, where no server can listen; give the endpoint's port (1 to 65535), or none for the scheme's default.");
         }
 
         if (!string.IsNullOrEmpty(url.Fragment))

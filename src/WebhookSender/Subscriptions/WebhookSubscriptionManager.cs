@@ -8,6 +8,7 @@ internal sealed class WebhookSubscriptionManager(
     SubscriptionValidator validator,
     SubscriptionTester tester,
     SubscriptionCache cache,
+    CredentialRedaction redaction,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptions
@@ -39,14 +40,14 @@ internal sealed class WebhookSubscriptionManager(
             await QueuePingAsync(subscription, cancellationToken).ConfigureAwait(false);
         }
 
-        return new CreatedSubscription(subscription.Redacted(), secret);
+        return new CreatedSubscription(redaction.Redact(subscription), secret);
     }
 
     public async Task<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false);
-        return subscription?.Redacted();
+        return subscription is null ? null : redaction.Redact(subscription);
     }
 
     public async Task<WebhookPage<WebhookSubscription>> ListAsync(SubscriptionQuery? query = null, CancellationToken cancellationToken = default)
@@ -54,7 +55,7 @@ internal sealed class WebhookSubscriptionManager(
         query ??= new SubscriptionQuery();
         QueryLimits.Check(query.Limit);
         var page = await store.ListSubscriptionsAsync(query, cancellationToken).ConfigureAwait(false);
-        return page with { Items = [.. page.Items.Select(s => s.Redacted())] };
+        return page with { Items = [.. page.Items.Select(redaction.Redact)] };
     }
 
     public async Task<WebhookSubscription> UpdateAsync(string id, WebhookSubscriptionRequest request, CancellationToken cancellationToken = default)
@@ -77,10 +78,13 @@ internal sealed class WebhookSubscriptionManager(
                 request = request with { Authentication = sent with { Secret = stored.Secret } };
             }
 
+            // Likewise for the static headers the host lists as redacted.
+            request = request with { Headers = redaction.KeepRedactedHeaders(request.Headers, current) };
+
             var changed = ApplySettings(current, request) with { UpdatedAt = now };
             return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
         }, cancellationToken).ConfigureAwait(false);
-        return updated.Redacted();
+        return redaction.Redact(updated);
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
@@ -153,7 +157,7 @@ internal sealed class WebhookSubscriptionManager(
             FailingSince = null,
             UpdatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
-        return updated.Redacted();
+        return redaction.Redact(updated);
     }
 
     public async Task<WebhookSubscription> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
@@ -167,7 +171,7 @@ internal sealed class WebhookSubscriptionManager(
             DisabledReason = reason ?? "Disabled by the host.",
             UpdatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
-        return updated.Redacted();
+        return redaction.Redact(updated);
     }
 
     internal static WebhookSecret CurrentSecret(WebhookSubscription subscription) =>

@@ -26,6 +26,9 @@ public class StartupTests
     [InlineData("schedule", "between 0 and 7 days")]
     [InlineData("network", "not a network in CIDR notation")]
     [InlineData("jitter", "RetryJitter")]
+    [InlineData("user agent with a line break", "WebhookOptions.UserAgent must be printable ASCII")] // issue 19: it injected a header
+    [InlineData("user agent with a control character", "WebhookOptions.UserAgent must be printable ASCII")]
+    [InlineData("non-ASCII user agent", "WebhookOptions.UserAgent must be printable ASCII")] // issue 19: every attempt failed
     public async Task Bad_options_fail_at_start_up_with_what_to_fix(string problem, string expected)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -38,6 +41,9 @@ public class StartupTests
                 case "schedule": o.RetrySchedule = [TimeSpan.FromDays(8)]; break;
                 case "network": o.Destinations.AllowedNetworks.Add("10.0.0.0/40"); break;
                 case "jitter": o.RetryJitter = 2; break;
+                case "user agent with a line break": o.UserAgent = "WebhookSender/1.0\r\nX-Injected: yes"; break;
+                case "user agent with a control character": o.UserAgent = "WebhookSender/1.0\u0007"; break;
+                case "non-ASCII user agent": o.UserAgent = "Webhöök/1.0"; break;
             }
         }).AddInMemoryStore();
         using var host = builder.Build();
@@ -45,6 +51,7 @@ public class StartupTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("\n", error.Message);
     }
 
     [Fact]

@@ -44,9 +44,45 @@ public class FormatsEndToEndTests
         var envelope = await ReadEnvelopeAsync(format, received.Body);
         Assert.Equal(published.MessageId, envelope.Id);
         Assert.Equal("order.created", envelope.Type);
-        Assert.True(DateTimeOffset.TryParse(envelope.Timestamp, System.Globalization.CultureInfo.InvariantCulture, out _), envelope.Timestamp);
+        Rfc3339.Parse(envelope.Timestamp);
         Assert.Equal(envelope.ExpectedData(data), envelope.Data);
         Assert.Equal(envelope.ExpectedData(SerializationSamples.Parse("""{"id":"org_7","name":"Example \u2713","parent":null}""")), envelope.Organization);
+    }
+
+    public static TheoryData<string, long, string> Timestamps
+    {
+        get
+        {
+            var data = new TheoryData<string, long, string>();
+            foreach (string format in new[] { WebhookFormats.Json, WebhookFormats.JsonArray, WebhookFormats.Xml, WebhookFormats.Form })
+            {
+                data.Add(format, 7_891_234, "2026-03-01T12:34:56.789123Z"); // seven digits of ticks: cut, not rounded
+                data.Add(format, 5_000_000, "2026-03-01T12:34:56.500000Z");
+                data.Add(format, 0, "2026-03-01T12:34:56.000000Z");
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>Issue 19: one precision everywhere, microseconds, as the Standard Webhooks examples write them.</summary>
+    [Theory]
+    [MemberData(nameof(Timestamps))]
+    public async Task Every_format_writes_the_timestamp_as_RFC_3339_UTC_with_six_fractional_digits(string format, long ticks, string expected)
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        await using var host = await TestHost.StartAsync();
+        string path = "/time/" + format;
+        await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest { Url = receiver.UrlFor(path), Format = format });
+        var occurredAt = new DateTimeOffset(2026, 3, 1, 14, 34, 56, TimeSpan.FromHours(2)).AddTicks(ticks);
+
+        await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }) { OccurredAt = occurredAt, Context = new Dictionary<string, object?> { ["organization"] = "org_7" } });
+
+        var received = Assert.Single(await receiver.WaitForCountAsync(path, 1, Wait));
+        string timestamp = await ReadTimestampAsync(format, received.Body);
+        Assert.Equal(expected, timestamp);
+        Assert.Equal(6, Rfc3339.Fraction(timestamp).Length);
+        Assert.Equal(occurredAt.UtcTicks / 10 * 10, Rfc3339.Parse(timestamp).UtcTicks);
     }
 
     [Fact]
@@ -60,6 +96,14 @@ public class FormatsEndToEndTests
         Assert.Equal("application/x-www-form-urlencoded", registry.Get(WebhookFormats.Form).MediaType);
         Assert.IsType<ReplacementXmlSerializer>(registry.Get(WebhookFormats.Xml));
     }
+
+    private static async Task<string> ReadTimestampAsync(string format, byte[] body) => format switch
+    {
+        WebhookFormats.Json => JsonDocument.Parse(body).RootElement.GetProperty("timestamp").GetString()!,
+        WebhookFormats.JsonArray => Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray()).GetProperty("timestamp").GetString()!,
+        WebhookFormats.Xml => JsonDocument.Parse(IndependentXmlReader.ToCanonicalJson(SerializationSamples.Decode(body))).RootElement.GetProperty("timestamp").GetString()!,
+        _ => (string)IndependentFormReader.ToTree(await IndependentFormReader.ReadPairsAsync(body))["timestamp"]!,
+    };
 
     private static async Task<ReceivedEnvelope> ReadEnvelopeAsync(string format, byte[] body)
     {

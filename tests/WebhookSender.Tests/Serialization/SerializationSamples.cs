@@ -49,15 +49,15 @@ internal static class SerializationSamples
 
     /// <summary>An envelope around <see cref="RichData"/> with context fields.</summary>
     public static readonly string Envelope =
-        """{"id":"msg_0f1e2d3c4b5a69788796a5b4c3d2e1f0","type":"order.updated","timestamp":"2026-03-01T12:34:56.789Z","data":"""
+        """{"id":"msg_0f1e2d3c4b5a69788796a5b4c3d2e1f0","type":"order.updated","timestamp":"2026-03-01T12:34:56.789000Z","data":"""
         + RichData
         + ""","organization":{"id":"org_7","name":"Example \u2713"},"project":null}""";
 
     /// <summary>A batch: an array of two envelopes.</summary>
     public const string Batch = """
         [
-          {"id":"msg_00000000000000000000000000000001","type":"order.created","timestamp":"2026-03-01T12:00:00Z","data":{"order":{"id":1,"lines":[{"sku":"A","qty":1}]}}},
-          {"id":"msg_00000000000000000000000000000002","type":"order.updated","timestamp":"2026-03-01T12:00:01.5Z","data":{"order":{"id":1,"status":null,"total":1.5E+300}}}
+          {"id":"msg_00000000000000000000000000000001","type":"order.created","timestamp":"2026-03-01T12:00:00.000000Z","data":{"order":{"id":1,"lines":[{"sku":"A","qty":1}]}}},
+          {"id":"msg_00000000000000000000000000000002","type":"order.updated","timestamp":"2026-03-01T12:00:01.500000Z","data":{"order":{"id":1,"status":null,"total":1.5E+300}}}
         ]
         """;
 

@@ -31,6 +31,14 @@ public class SubscriptionValidationTests
         { "unknown format", new() { Url = Good, Format = "yaml" }, "Format", "'yaml' is not registered" },
         { "negative retry delay", new() { Url = Good, RetrySchedule = [TimeSpan.FromSeconds(-1)] }, "RetrySchedule", "between 0 and 7 days" },
         { "too many retries", new() { Url = Good, RetrySchedule = [.. Enumerable.Repeat(TimeSpan.FromMinutes(1), 51)] }, "RetrySchedule", "at most 50" },
+
+        // Issue 19: accepted before, then every attempt failed (or a log line was forged).
+        { "port 0", new() { Url = new Uri("https://example.com:0/hooks") }, "Url", "port 0" },
+        { "non-ASCII header value", new() { Url = Good, Headers = new Dictionary<string, string> { ["X-Route"] = "café" } }, "Headers", "printable ASCII" },
+        { "non-ASCII bearer token", new() { Url = Good, Authentication = WebhookAuthentication.Bearer("tök€n") }, "Authentication", "printable ASCII" },
+        { "non-ASCII key header", new() { Url = Good, Authentication = WebhookAuthentication.Header("X-Api-Key", "schlüssel") }, "Authentication", "printable ASCII" },
+        { "tenant with line break", new() { Url = Good, TenantId = "acme\r\nforged" }, "TenantId", "control characters" },
+        { "tenant with escape", new() { Url = Good, TenantId = "acme\u001b[2J" }, "TenantId", "control characters" },
     };
 
     [Theory]
