@@ -36,6 +36,9 @@ internal sealed class WebhookDispatcher(
     // When the loop last leased from the store (a TimeProvider timestamp).
     private long _lastStoreLook;
 
+    // The store's LeasesLost token when deliveries handed over here were last taken.
+    private CancellationToken _handedOverUnder;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
@@ -91,6 +94,9 @@ internal sealed class WebhookDispatcher(
                 try
                 {
                     int wanted = slots.CurrentCount + 1;
+
+                    // Read before leasing: what is leased now runs under it, even if the store lost and regained its leases since.
+                    var leasesLost = queue.LeasesLost;
                     var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
 
                     // The store first when a publish went there (no room here) or a second has passed: that work is older.
@@ -101,7 +107,7 @@ internal sealed class WebhookDispatcher(
                         await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
                     }
 
-                    await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
+                    await TakeHandedOverAsync(wanted, leases, leasesLost).ConfigureAwait(false);
                     if (leases.Count == 0 && !storeFirst)
                     {
                         await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
@@ -128,14 +134,14 @@ internal sealed class WebhookDispatcher(
                     {
                         foreach (var group in leases.GroupBy(l => l.Delivery.BatchKey ?? l.Delivery.Id, StringComparer.Ordinal))
                         {
-                            Start([.. group], slots);
+                            Start([.. group], slots, leasesLost);
                         }
                     }
                     else
                     {
                         foreach (var lease in leases)
                         {
-                            Start([lease], slots);
+                            Start([lease], slots, leasesLost);
                         }
                     }
                 }
@@ -174,17 +180,16 @@ internal sealed class WebhookDispatcher(
     }
 
     /// <summary>Runs the attempt for <paramref name="leases"/> on the thread pool; it gives back their slots when done.</summary>
-    private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
+    private void Start(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots, CancellationToken leasesLost)
     {
         Interlocked.Increment(ref _running);
-        _ = RunAsync(leases, slots);
+        _ = RunAsync(leases, slots, leasesLost);
     }
 
-    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots)
+    private async Task RunAsync(IReadOnlyList<DeliveryLease> leases, SemaphoreSlim slots, CancellationToken leasesLost)
     {
         // A store that can lose its leases (its heartbeat went stale) cancels the attempts made under them too: another
         // instance may be sending the same deliveries by then. Only such stores pay for the linked source.
-        var leasesLost = queue.LeasesLost;
         using var linked = leasesLost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_attemptsCancellation.Token, leasesLost) : null;
         var token = linked?.Token ?? _attemptsCancellation.Token;
         try
@@ -225,10 +230,13 @@ internal sealed class WebhookDispatcher(
     /// and the storing of its outcome (it waited too long for a slot) goes back to the queue instead: sent under a lapsed
     /// lease, it could be sent twice.
     /// </summary>
-    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases)
+    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases, CancellationToken leasesLost)
     {
-        // Leases the store can no longer vouch for are as good as lapsed: none may start.
-        var mustHoldUntil = queue.LeasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
+        // Leases the store can no longer vouch for are as good as lapsed: none may start. Nor may those handed over before
+        // it lost its leases and vouched again (a new token): another instance may have taken them over meanwhile.
+        bool renewed = _handedOverUnder.IsCancellationRequested && leasesLost != _handedOverUnder;
+        _handedOverUnder = leasesLost;
+        var mustHoldUntil = renewed || leasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
         if (local.Take(wanted, mustHoldUntil, leases) is { } stale)
         {
             await local.ReleaseAsync(stale).ConfigureAwait(false);

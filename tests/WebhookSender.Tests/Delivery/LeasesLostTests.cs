@@ -54,6 +54,40 @@ public class LeasesLostTests
         Assert.Equal(2, receiver.ReceivedOn("/hooks").Count);
     }
 
+    [Fact]
+    public async Task Deliveries_handed_over_before_the_store_lost_and_regained_its_leases_go_back_instead_of_being_sent()
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        bool hang = true;
+        receiver.Respond("/hooks", _ => Volatile.Read(ref hang) ? ReceiverResponse.Hang(Timeout.InfiniteTimeSpan) : ReceiverResponse.Ok());
+        var queue = new VouchingQueue { HoldReleases = true };
+
+        // One slot: the first delivery's attempt hangs in it while the second waits, handed over (leased as it was stored).
+        await using var host = await TestHost.StartAsync(
+            o =>
+            {
+                o.MaxConcurrency = 1;
+                o.AttemptTimeout = TimeSpan.FromMinutes(1);
+            },
+            build: queue.Install);
+        await host.SubscribeAsync(receiver.UrlFor("/hooks"));
+        await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+        await receiver.WaitForCountAsync("/hooks", 1, Wait);
+        var waiting = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 2 }));
+        Volatile.Write(ref hang, false);
+
+        // The store loses its leases and vouches again while the cut attempt still holds the slot (its release is held
+        // back here): by the time the dispatcher takes the second delivery, its lease may be another instance's.
+        queue.LoseLeases();
+        await queue.Released.Task.WaitAsync(Wait);
+        queue.Regain();
+        queue.OpenReleases();
+
+        await Eventually.WaitForAsync(() => host.DeliveriesOfAsync(waiting.MessageId), d => d.Single().Status == DeliveryStatus.Succeeded, "the second delivery to succeed", Wait);
+        var sent = Assert.Single(queue.Ended, e => e.Attempt is not null && e.Delivery.MessageId == waiting.MessageId);
+        Assert.Contains(sent.Lease.LeaseId, queue.LeasedAfterRegain);
+    }
+
     /// <summary>
     /// The in-memory store's queue behind a liveness switch, as a durable store with a heartbeat behaves: while it cannot
     /// vouch, <see cref="LeasesLost"/> is cancelled, nothing is leased and waiting for work waits for it to vouch again.
@@ -64,9 +98,22 @@ public class LeasesLostTests
         private IDeliveryQueue _inner = null!;
         private CancellationTokenSource _vouched = new();
         private TaskCompletionSource _regained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _releasesOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _leased;
+        private bool _regainedOnce;
 
         public int Leased => Volatile.Read(ref _leased);
+
+        /// <summary>Holds the dispatcher's releases back until <see cref="OpenReleases"/>.</summary>
+        public bool HoldReleases { get; init; }
+
+        /// <summary>Every lease end written, in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<LeaseEnd> Ended { get; } = new();
+
+        /// <summary>The ids of leases taken from the store after <see cref="Regain"/>.</summary>
+        public System.Collections.Concurrent.ConcurrentBag<string> LeasedAfterRegain { get; } = [];
+
+        public void OpenReleases() => _releasesOpen.TrySetResult();
 
         /// <summary>The first lease end that puts a delivery back without an attempt (the dispatcher's release).</summary>
         public TaskCompletionSource<LeaseEnd> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -102,6 +149,7 @@ public class LeasesLostTests
             lock (_gate)
             {
                 _vouched = new CancellationTokenSource();
+                _regainedOnce = true;
                 regained = _regained;
                 _regained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
@@ -118,13 +166,33 @@ public class LeasesLostTests
 
             var leases = await _inner.LeaseAsync(maxCount, leaseDuration, cancellationToken);
             Interlocked.Add(ref _leased, leases.Count);
+            if (Volatile.Read(ref _regainedOnce))
+            {
+                foreach (var lease in leases)
+                {
+                    LeasedAfterRegain.Add(lease.LeaseId);
+                }
+            }
+
             return leases;
         }
 
         public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
         {
+            var release = ends.FirstOrDefault(e => e.Attempt is null && e.Delivery.Status == DeliveryStatus.Queued);
+            if (release is not null && HoldReleases)
+            {
+                Released.TrySetResult(release);
+                await _releasesOpen.Task;
+            }
+
             var held = await _inner.EndLeasesAsync(ends, cancellationToken);
-            if (ends.FirstOrDefault(e => e.Attempt is null && e.Delivery.Status == DeliveryStatus.Queued) is { } release)
+            foreach (var end in ends)
+            {
+                Ended.Enqueue(end);
+            }
+
+            if (release is not null)
             {
                 Released.TrySetResult(release);
             }
