@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using WebhookSender.Testing;
 using Xunit.Abstractions;
@@ -74,7 +77,88 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.All(delivered, d => Assert.Equal(1, d.AttemptCount));
     }
 
-    private Process StartWorker(TestDatabase database, int attemptTimeoutMs, int leaseMs)
+    /// <summary>
+    /// Issue 19: after kill -9 the dead process's deliveries (attempted or only handed over to its dispatcher) waited a
+    /// whole LeaseDuration (2 minutes by default) before anyone retried them. With default settings, an instance that
+    /// stays alive now sends them within seconds.
+    /// </summary>
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task With_default_settings_a_survivor_sends_a_killed_dispatchers_deliveries_long_before_their_leases_lapse(string provider)
+    {
+        var defaults = new WebhookOptions();
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+
+        // The worker's requests hang until it dies; the survivor's (marked by a header) are answered.
+        receiver.Respond("/hooks", r => r.Headers.ContainsKey(SurvivorHeader) ? ReceiverResponse.Ok() : ReceiverResponse.Hang(Timeout.InfiniteTimeSpan));
+        await using var survivor = await EfTestHost.StartAsync(
+            database,
+            store: o => o.PollInterval = new EntityFrameworkStoreOptions().PollInterval,
+            build: webhooks => webhooks.ConfigureHttpClient(http => http.AddHttpMessageHandler(() => new SurvivorHeaderHandler())),
+            output: output);
+        await survivor.SubscribeAsync(receiver.UrlFor("/hooks"));
+
+        // The worker publishes itself: two attempts hang in its two slots, more wait handed over to its dispatcher (leased,
+        // never attempted), and what does not fit there goes to the store, where the survivor sends it at once.
+        string workerId = $"worker-{Guid.NewGuid():N}";
+        IReadOnlyList<string> held;
+        TimeSpan stall;
+        using (var worker = StartWorker(database, "default", "default", "--instance-id", workerId, "--concurrency", "2", "--publish", "12"))
+        {
+            try
+            {
+                await worker.Published.WaitAsync(TimeSpan.FromSeconds(60));
+                await receiver.WaitForAsync(all => all.Count(r => !r.Headers.ContainsKey(SurvivorHeader)) >= 2, TimeSpan.FromSeconds(30));
+                held = await HeldByAsync(database, workerId);
+                worker.Process.Kill(entireProcessTree: true);
+                await worker.Process.WaitForExitAsync();
+            }
+            finally
+            {
+                if (!worker.Process.HasExited)
+                {
+                    worker.Process.Kill(entireProcessTree: true);
+                }
+            }
+
+            var clock = Stopwatch.StartNew();
+            await Eventually.WaitForAsync(
+                () => survivor.AllDeliveriesAsync(),
+                all => held.All(id => all.Single(d => d.Id == id).Status == DeliveryStatus.Succeeded),
+                "the survivor to send the killed worker's deliveries",
+                defaults.LeaseDuration + TimeSpan.FromMinutes(1));
+            stall = clock.Elapsed;
+        }
+
+        var deliveries = (await survivor.AllDeliveriesAsync()).Where(d => held.Contains(d.Id)).ToList();
+        var attemptedByWorker = receiver.Received.Where(r => !r.Headers.ContainsKey(SurvivorHeader)).Select(r => r.WebhookId).ToHashSet();
+        int neverAttempted = deliveries.Count(d => !attemptedByWorker.Contains(d.MessageId));
+        output.WriteLine(
+            $"{provider}: SIGKILL with {held.Count} deliveries leased by the worker ({held.Count - neverAttempted} attempts hanging, {neverAttempted} never attempted); " +
+            $"the survivor had sent them all {stall.TotalSeconds:0.0} s after the kill (LeaseDuration {defaults.LeaseDuration.TotalSeconds:0} s).");
+
+        Assert.True(neverAttempted > 0, "Some of the worker's leased deliveries should have been waiting for a slot when it died.");
+        Assert.All(deliveries, d => Assert.Equal(1, d.AttemptCount));
+        Assert.True(stall < defaults.LeaseDuration / 4, $"The survivor took {stall} to send the dead worker's deliveries; their leases lapse after {defaults.LeaseDuration}.");
+    }
+
+    private const string SurvivorHeader = "x-test-survivor";
+
+    /// <summary>The deliveries whose queue rows name <paramref name="owner"/> as their lease holder.</summary>
+    private static async Task<IReadOnlyList<string>> HeldByAsync(TestDatabase database, string owner)
+    {
+        await using var context = database.NewContext();
+        return await context.Database
+            .SqlQueryRaw<string>("SELECT delivery_id AS \"Value\" FROM webhook_queue WHERE lease_owner = {0} AND lease_id IS NOT NULL", owner)
+            .ToListAsync();
+    }
+
+    private Process StartWorker(TestDatabase database, int attemptTimeoutMs, int leaseMs) =>
+        StartWorker(database, attemptTimeoutMs.ToString(CultureInfo.InvariantCulture), leaseMs.ToString(CultureInfo.InvariantCulture)).Process;
+
+    private Worker StartWorker(TestDatabase database, string attemptTimeoutMs, string leaseMs, params string[] options)
     {
         // tests/WebhookSender.EntityFrameworkCore.Tests/bin/<Configuration>/net10.0/ → the worker's matching folder.
         string here = AppContext.BaseDirectory;
@@ -91,12 +175,20 @@ public sealed class CrashTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { workerDll, database.Provider, database.ConnectionString, attemptTimeoutMs.ToString(), leaseMs.ToString() })
+        foreach (string argument in new[] { workerDll, database.Provider, database.ConnectionString, attemptTimeoutMs, leaseMs }.Concat(options))
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
+        var published = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == "published")
+            {
+                published.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -104,7 +196,24 @@ public sealed class CrashTests(ITestOutputHelper output)
                 output.WriteLine("worker: " + e.Data);
             }
         };
+        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return new Worker(process, published.Task);
+    }
+
+    /// <summary>A worker process; <see cref="Published"/> completes when it has published what it was asked to.</summary>
+    private sealed record Worker(Process Process, Task Published) : IDisposable
+    {
+        public void Dispose() => Process.Dispose();
+    }
+
+    /// <summary>Marks the survivor's requests, so the receiver answers them and lets the worker's hang.</summary>
+    private sealed class SurvivorHeaderHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add(SurvivorHeader, "1");
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
