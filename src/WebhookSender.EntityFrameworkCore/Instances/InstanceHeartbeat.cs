@@ -64,9 +64,10 @@ internal sealed class InstanceHeartbeat(
         {
             await store.DeregisterInstanceAsync(incarnation, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebhookStoreException or OperationCanceledException)
+        catch (Exception ex)
         {
-            // The others take this instance's deliveries over once its heartbeat is stale.
+            // Stopping goes on: the others take this instance's deliveries over once its heartbeat is stale.
+            Log.HeartbeatFailed(logger, ex, Settings.InstanceId, Settings.HeartbeatInterval);
         }
     }
 

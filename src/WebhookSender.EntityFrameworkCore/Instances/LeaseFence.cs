@@ -28,6 +28,7 @@ internal sealed class LeaseFence : IDisposable
     private long _vouchedFrom;
     private bool _enabled;
     private bool _closed;
+    private bool _vouchedBefore;
 
     public LeaseFence(TimeProvider timeProvider, IOptions<EntityFrameworkStoreOptions> options, ILogger<LeaseFence> logger)
     {
@@ -113,6 +114,7 @@ internal sealed class LeaseFence : IDisposable
     public bool Renew(long startedAt, bool regain)
     {
         TaskCompletionSource? regained = null;
+        bool logRegained = false;
         lock (_gate)
         {
             var age = _timeProvider.GetElapsedTime(startedAt);
@@ -137,16 +139,19 @@ internal sealed class LeaseFence : IDisposable
                 _vouched = new CancellationTokenSource();
                 regained = _regained;
                 _regained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                logRegained = _vouchedBefore;
+                _vouchedBefore = true;
             }
 
             _expiry.Change(_window - _timeProvider.GetElapsedTime(_vouchedFrom), Timeout.InfiniteTimeSpan);
         }
 
-        if (regained is not null)
+        if (logRegained)
         {
             Log.LeasesRegained(_logger, _instanceId);
-            regained.TrySetResult();
         }
+
+        regained?.TrySetResult();
 
         return true;
     }

@@ -87,7 +87,6 @@ public sealed class CrashTests(ITestOutputHelper output)
     [InlineData("sqlite")]
     public async Task With_default_settings_a_survivor_sends_a_killed_dispatchers_deliveries_long_before_their_leases_lapse(string provider)
     {
-        var defaults = new WebhookOptions();
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var receiver = await WebhookTestReceiver.StartAsync();
 
@@ -100,48 +99,89 @@ public sealed class CrashTests(ITestOutputHelper output)
             output: output);
         await survivor.SubscribeAsync(receiver.UrlFor("/hooks"));
 
-        // The worker publishes itself: two attempts hang in its two slots, more wait handed over to its dispatcher (leased,
-        // never attempted), and what does not fit there goes to the store, where the survivor sends it at once.
-        string workerId = $"worker-{Guid.NewGuid():N}";
-        IReadOnlyList<string> held;
-        TimeSpan stall;
-        using (var worker = StartWorker(database, "default", "default", "--instance-id", workerId, "--concurrency", "2", "--publish", "12"))
+        var killed = await KillWhileHoldingAsync(database, receiver, $"worker-{Guid.NewGuid():N}");
+        await AssertSentSoonAsync(provider, "the survivor", survivor, killed);
+    }
+
+    /// <summary>
+    /// A process restarted with the same <see cref="EntityFrameworkStoreOptions.InstanceId"/> (a fixed name, as a
+    /// StatefulSet gives) finds its former self's registration, waits for it to go stale, and takes it over.
+    /// </summary>
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task With_default_settings_a_process_restarted_with_the_same_instance_id_takes_over_its_former_self(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        bool hang = true;
+        receiver.Respond("/hooks", _ => Volatile.Read(ref hang) ? ReceiverResponse.Hang(Timeout.InfiniteTimeSpan) : ReceiverResponse.Ok());
+        await using var app = await EfTestHost.StartAsync(database, output: output, start: false);
+        await app.SubscribeAsync(receiver.UrlFor("/hooks"));
+        string instanceId = $"worker-{Guid.NewGuid():N}";
+
+        var killed = await KillWhileHoldingAsync(database, receiver, instanceId);
+        Volatile.Write(ref hang, false);
+        using var restarted = StartWorker(database, "default", "default", "--instance-id", instanceId);
+        try
         {
-            try
-            {
-                await worker.Published.WaitAsync(TimeSpan.FromSeconds(60));
-                await receiver.WaitForAsync(all => all.Count(r => !r.Headers.ContainsKey(SurvivorHeader)) >= 2, TimeSpan.FromSeconds(30));
-                held = await HeldByAsync(database, workerId);
-                worker.Process.Kill(entireProcessTree: true);
-                await worker.Process.WaitForExitAsync();
-            }
-            finally
-            {
-                if (!worker.Process.HasExited)
-                {
-                    worker.Process.Kill(entireProcessTree: true);
-                }
-            }
-
-            var clock = Stopwatch.StartNew();
-            await Eventually.WaitForAsync(
-                () => survivor.AllDeliveriesAsync(),
-                all => held.All(id => all.Single(d => d.Id == id).Status == DeliveryStatus.Succeeded),
-                "the survivor to send the killed worker's deliveries",
-                defaults.LeaseDuration + TimeSpan.FromMinutes(1));
-            stall = clock.Elapsed;
+            await AssertSentSoonAsync(provider, "the restarted process", app, killed);
         }
+        finally
+        {
+            restarted.Process.Kill(entireProcessTree: true);
+        }
+    }
 
-        var deliveries = (await survivor.AllDeliveriesAsync()).Where(d => held.Contains(d.Id)).ToList();
-        var attemptedByWorker = receiver.Received.Where(r => !r.Headers.ContainsKey(SurvivorHeader)).Select(r => r.WebhookId).ToHashSet();
-        int neverAttempted = deliveries.Count(d => !attemptedByWorker.Contains(d.MessageId));
+    /// <summary>What a worker killed with SIGKILL held, and when it died.</summary>
+    private sealed record Killed(IReadOnlyList<string> Held, IReadOnlySet<string?> Attempted, Stopwatch SinceKill);
+
+    /// <summary>
+    /// Starts a worker with default settings that publishes itself: two attempts hang in its two slots, more wait handed
+    /// over to its dispatcher (leased, never attempted), and what does not fit there goes to the store. Kills it with
+    /// SIGKILL once both attempts hang.
+    /// </summary>
+    private async Task<Killed> KillWhileHoldingAsync(TestDatabase database, WebhookTestReceiver receiver, string instanceId)
+    {
+        using var worker = StartWorker(database, "default", "default", "--instance-id", instanceId, "--concurrency", "2", "--publish", "12");
+        try
+        {
+            await worker.Published.WaitAsync(TimeSpan.FromSeconds(60));
+            var attempted = await receiver.WaitForAsync(all => all.Count(r => !r.Headers.ContainsKey(SurvivorHeader)) >= 2, TimeSpan.FromSeconds(30));
+            var held = await HeldByAsync(database, instanceId);
+            worker.Process.Kill(entireProcessTree: true);
+            var sinceKill = Stopwatch.StartNew();
+            await worker.Process.WaitForExitAsync();
+            return new Killed(held, attempted.Where(r => !r.Headers.ContainsKey(SurvivorHeader)).Select(r => r.WebhookId).ToHashSet(), sinceKill);
+        }
+        finally
+        {
+            if (!worker.Process.HasExited)
+            {
+                worker.Process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>Waits (up to LeaseDuration and a minute) for the killed worker's deliveries to be sent, and checks it was far sooner.</summary>
+    private async Task AssertSentSoonAsync(string provider, string sender, EfTestHost app, Killed killed)
+    {
+        var defaults = new WebhookOptions();
+        var all = await Eventually.WaitForAsync(
+            () => app.AllDeliveriesAsync(),
+            all => killed.Held.All(id => all.Single(d => d.Id == id).Status == DeliveryStatus.Succeeded),
+            $"{sender} to send the killed worker's deliveries",
+            defaults.LeaseDuration + TimeSpan.FromMinutes(1));
+        var stall = killed.SinceKill.Elapsed;
+        var deliveries = all.Where(d => killed.Held.Contains(d.Id)).ToList();
+        int neverAttempted = deliveries.Count(d => !killed.Attempted.Contains(d.MessageId));
         output.WriteLine(
-            $"{provider}: SIGKILL with {held.Count} deliveries leased by the worker ({held.Count - neverAttempted} attempts hanging, {neverAttempted} never attempted); " +
-            $"the survivor had sent them all {stall.TotalSeconds:0.0} s after the kill (LeaseDuration {defaults.LeaseDuration.TotalSeconds:0} s).");
+            $"{provider}: SIGKILL with {killed.Held.Count} deliveries leased by the worker ({killed.Held.Count - neverAttempted} attempts hanging, {neverAttempted} never attempted); " +
+            $"{sender} had sent them all {stall.TotalSeconds:0.0} s after the kill (LeaseDuration {defaults.LeaseDuration.TotalSeconds:0} s).");
 
         Assert.True(neverAttempted > 0, "Some of the worker's leased deliveries should have been waiting for a slot when it died.");
         Assert.All(deliveries, d => Assert.Equal(1, d.AttemptCount));
-        Assert.True(stall < defaults.LeaseDuration / 4, $"The survivor took {stall} to send the dead worker's deliveries; their leases lapse after {defaults.LeaseDuration}.");
+        Assert.True(stall < defaults.LeaseDuration / 4, $"{sender} took {stall} to send the dead worker's deliveries; their leases lapse after {defaults.LeaseDuration}.");
     }
 
     private const string SurvivorHeader = "x-test-survivor";
