@@ -23,16 +23,26 @@ internal sealed class InstanceHeartbeat(
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
-    // This process's registration: a fresh token every time it registers, so it never renews a row it does not own.
+    // This process's registration: a fresh token every time it registers, so it never renews a row it does not own. The
+    // candidate is kept until a registration succeeds: an insert whose reply was lost may have stored it.
     private string? _incarnation;
+    private string _candidate = NewIncarnation();
     private bool _failing;
     private bool _idInUse;
 
     private EntityFrameworkStoreOptions Settings => options.Value;
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Before any hosted service starts (the dispatcher among them): from now on the store leases only while a heartbeat
+    /// vouches, so no lease is ever taken under a token that cannot be cancelled.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        fence.Enable();
+        return Task.CompletedTask;
+    }
 
-    /// <summary>From now on the store leases only while a heartbeat vouches; the first one runs at once, in the background.</summary>
+    /// <summary>The first heartbeat runs at once, in the background; the dispatcher waits for it.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         fence.Enable();
@@ -151,10 +161,11 @@ internal sealed class InstanceHeartbeat(
             Log.InstanceDeclaredDead(logger, Settings.InstanceId);
         }
 
-        string next = Guid.NewGuid().ToString("N");
-        if (await store.RegisterInstanceAsync(next, cancellationToken).ConfigureAwait(false))
+        if (await store.RegisterInstanceAsync(_candidate, cancellationToken).ConfigureAwait(false)
+            || await store.BeatAsync(_candidate, cancellationToken).ConfigureAwait(false))
         {
-            _incarnation = next;
+            _incarnation = _candidate;
+            _candidate = NewIncarnation();
             _idInUse = false;
 
             // A new registration holds nothing from before: whoever removed the old one took its deliveries over.
@@ -166,6 +177,8 @@ internal sealed class InstanceHeartbeat(
             Log.InstanceIdInUse(logger, Settings.InstanceId);
         }
     }
+
+    private static string NewIncarnation() => Guid.NewGuid().ToString("N");
 
     /// <summary>Logs the first failure of a row; the fence says when the leases are lost and regained.</summary>
     private void ReportFailure(Exception exception)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WebhookSender.EntityFrameworkCore.Tests.Contract;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
@@ -156,6 +157,7 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         }
 
         // An instance that beat recently is not taken over; one silent for InstanceTimeout is, with its leases.
+        Assert.True(await storeA.BeatAsync("a1", default));
         Assert.Null(await storeB.TakeOverAsync("instance-a", default));
         await Eventually.WaitForAsync(() => storeB.StaleInstancesAsync(default), stale => stale.Contains("instance-a"), "instance-a to go stale", Wait);
         Assert.True(await storeB.BeatAsync("b1", default));
@@ -163,10 +165,12 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         Assert.Null(await storeB.TakeOverAsync("instance-a", default));
         Assert.False(await storeA.BeatAsync("a1", default));
 
+        // Taken over, the old lease holds nothing, even before anyone leases the delivery again; nor after.
+        LeaseEnd Late() => new(old, ContractData.Succeeded(old.Delivery), ContractData.Attempt(Guid.NewGuid(), DateTimeOffset.UtcNow));
+        Assert.Equal([false], await a.Queue.EndLeasesAsync([Late()], default));
         var taken = Assert.Single(await b.Queue.LeaseAsync(1, TimeSpan.FromMinutes(2), default));
         Assert.Equal("dlv_1", taken.Delivery.Id);
-        var late = new LeaseEnd(old, ContractData.Succeeded(old.Delivery), ContractData.Attempt(Guid.NewGuid(), DateTimeOffset.UtcNow));
-        Assert.Equal([false], await a.Queue.EndLeasesAsync([late], default));
+        Assert.Equal([false], await a.Queue.EndLeasesAsync([Late()], default));
         var current = await b.Store.GetDeliveryAsync("dlv_1", default);
         Assert.Equal((DeliveryStatus.Dispatched, 0), (current!.Status, current.AttemptCount));
         Assert.Equal([true], await b.Queue.EndLeasesAsync([new LeaseEnd(taken, ContractData.Succeeded(taken.Delivery))], default));
@@ -215,6 +219,44 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         Assert.True(host.Services.GetRequiredService<IDeliveryQueue>().LeasesLost.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task Hosted_services_starting_before_the_heartbeat_lease_nothing_until_it_vouches()
+    {
+        await using var database = await TestDatabase.CreateSqliteAsync();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddDbContext<TestDbContext>(database.Configure);
+        var webhooks = builder.Services.AddWebhooks(o => o.PingOnCreate = false);
+
+        // Registered between the dispatcher and the store's heartbeat, so it starts between them too.
+        builder.Services.AddSingleton<EarlyLeaser>().AddHostedService(sp => sp.GetRequiredService<EarlyLeaser>());
+        webhooks.AddEntityFrameworkStore<TestDbContext>();
+        using var host = builder.Build();
+        await host.Services.GetRequiredService<IWebhookStore>().AddMessageAsync(ContractData.Message("msg_1"), [ContractData.Delivery("dlv_1", "msg_1")], default);
+
+        await host.StartAsync();
+        var early = host.Services.GetRequiredService<EarlyLeaser>();
+        await host.StopAsync();
+
+        Assert.Empty(early.Leased);
+        Assert.True(early.LeasesLost.CanBeCanceled, "Leases are vouched for by a token the heartbeat can cancel from the start.");
+    }
+
+    /// <summary>A hosted service that leases as soon as it starts.</summary>
+    private sealed class EarlyLeaser(IDeliveryQueue queue) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public IReadOnlyList<DeliveryLease> Leased { get; private set; } = [];
+
+        public CancellationToken LeasesLost { get; private set; }
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            LeasesLost = queue.LeasesLost;
+            Leased = await queue.LeaseAsync(10, TimeSpan.FromMinutes(2), cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     /// <summary>An app instance with a short heartbeat, marking its requests with its name.</summary>
     private Task<EfTestHost> StartInstanceAsync(
         TestDatabase database, string name, LogEvents events, FailingHeartbeats? failing = null, TimeSpan? heartbeat = null, TimeSpan? timeout = null) =>
@@ -243,8 +285,8 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         database, TimeProvider.System, ownsDatabase: false, store: o =>
         {
             o.InstanceId = instanceId;
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
-            o.InstanceTimeout = TimeSpan.FromMilliseconds(300);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
+            o.InstanceTimeout = TimeSpan.FromSeconds(3);
         });
 
     private static Task WaitForRegisteredAsync(TestDatabase database, int count) =>
