@@ -55,9 +55,7 @@ public sealed class LeaseFenceTests
     [Fact]
     public void Each_successful_heartbeat_moves_the_end_on()
     {
-        using var fence = Fence();
-        fence.Enable();
-        fence.Renew(_clock.GetTimestamp(), regain: true);
+        using var fence = Vouching();
         var lost = fence.LeasesLost;
 
         for (int beat = 0; beat < 10; beat++)
@@ -74,9 +72,7 @@ public sealed class LeaseFenceTests
     [Fact]
     public void Once_lost_it_vouches_again_only_for_a_caller_that_made_the_old_leases_harmless_and_then_with_a_new_token()
     {
-        using var fence = Fence();
-        fence.Enable();
-        fence.Renew(_clock.GetTimestamp(), regain: true);
+        using var fence = Vouching();
         var old = fence.LeasesLost;
         _clock.Advance(Timeout);
         Assert.True(old.IsCancellationRequested);
@@ -108,9 +104,7 @@ public sealed class LeaseFenceTests
     [Fact]
     public void Closed_it_cancels_and_never_vouches_again()
     {
-        using var fence = Fence();
-        fence.Enable();
-        fence.Renew(_clock.GetTimestamp(), regain: true);
+        using var fence = Vouching();
         var lost = fence.LeasesLost;
 
         fence.Close();
@@ -132,6 +126,15 @@ public sealed class LeaseFenceTests
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(fence.WhenVouchedAsync(TimeSpan.FromMinutes(1), CancellationToken.None).IsCompleted);
+    }
+
+    /// <summary>A fence whose heartbeat runs and has just succeeded.</summary>
+    private LeaseFence Vouching()
+    {
+        var fence = Fence();
+        fence.Enable();
+        fence.Renew(_clock.GetTimestamp(), regain: true);
+        return fence;
     }
 
     private LeaseFence Fence() => new(
