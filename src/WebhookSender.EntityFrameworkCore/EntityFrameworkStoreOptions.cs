@@ -29,12 +29,31 @@ public sealed class EntityFrameworkStoreOptions
     public string NotificationChannel { get; set; } = "webhooksender_work";
 
     /// <summary>
-    /// Names this instance in the <c>lease_owner</c> column of the deliveries it holds, so operators can see who sends
-    /// what. Default: machine name, process id and a random suffix.
+    /// Names this instance in the <c>lease_owner</c> column of the deliveries it holds and in its heartbeat row
+    /// (<c>webhook_instances</c>), so operators can see who sends what. Every running instance needs its own: a second
+    /// process started with an id whose heartbeat is fresh leases nothing until that heartbeat stops. Default: machine
+    /// name, process id and a random suffix.
     /// </summary>
     [Required]
     [StringLength(200, MinimumLength = 1)]
     public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>
+    /// How often this instance renews its heartbeat in <c>webhook_instances</c> and looks for instances whose heartbeat
+    /// stopped (for longer than <see cref="InstanceTimeout"/>), to take their leased deliveries over. Default 2 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long an instance may go without a heartbeat, by the database's clock, before the other instances take its
+    /// leased deliveries over, instead of waiting for the leases to expire (<c>WebhookOptions.LeaseDuration</c>). An
+    /// instance whose own heartbeats fail stops its attempts in flight and leases nothing once its last successful
+    /// heartbeat began <see cref="InstanceTimeout"/> minus <see cref="HeartbeatInterval"/> ago, so that no delivery is sent
+    /// by two instances at once. At least three heartbeat intervals. Default 10 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.150", "01:00:00")]
+    public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Remove succeeded deliveries, their attempts (request and response bodies) and messages left without deliveries

@@ -23,6 +23,13 @@ internal sealed class EntityFrameworkStoreOptionsValidator : IValidateOptions<En
             failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({f}) is shorter than SucceededRetention ({s}); keep failed deliveries at least as long, so there is time to look into them.");
         }
 
+        if (options.InstanceTimeout < options.HeartbeatInterval * 3)
+        {
+            failures.Add(
+                $"EntityFrameworkStoreOptions.InstanceTimeout ({options.InstanceTimeout}) must be at least three times HeartbeatInterval ({options.HeartbeatInterval}): " +
+                "an instance stops sending one interval before the others may take its deliveries over, and should survive a failed heartbeat.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

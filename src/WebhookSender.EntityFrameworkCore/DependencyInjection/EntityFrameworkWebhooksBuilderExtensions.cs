@@ -24,12 +24,17 @@ public static class EntityFrameworkWebhooksBuilderExtensions
     /// <c>publisher.PublishAsync(dbContext, …)</c> (the transactional outbox) wakes the dispatchers as soon as the host commits.
     /// </para>
     /// <para>
+    /// A hosted heartbeat registers the instance in <c>webhook_instances</c> and renews it every
+    /// <see cref="EntityFrameworkStoreOptions.HeartbeatInterval"/>; instances take over the deliveries of one whose heartbeat
+    /// stopped for <see cref="EntityFrameworkStoreOptions.InstanceTimeout"/>, long before its leases expire.
+    /// </para>
+    /// <para>
     /// Registrations use <c>TryAdd</c>: a store registered earlier wins. The options are validated at start-up.
     /// </para>
     /// </remarks>
     /// <typeparam name="TContext">The host's context.</typeparam>
     /// <param name="builder">The builder returned by <c>AddWebhooks()</c>.</param>
-    /// <param name="configure">Changes polling, notifications, the instance name and retention.</param>
+    /// <param name="configure">Changes polling, notifications, the instance name and heartbeat, and retention.</param>
     /// <returns>The same builder, for chaining.</returns>
     public static IWebhooksBuilder AddEntityFrameworkStore<TContext>(this IWebhooksBuilder builder, Action<EntityFrameworkStoreOptions>? configure = null)
         where TContext : DbContext
@@ -49,11 +54,14 @@ public static class EntityFrameworkWebhooksBuilderExtensions
         services.TryAddSingleton<IWebhookContextFactory, WebhookContextFactory<TContext>>();
         services.TryAddSingleton<WorkNotifications>();
         services.TryAddSingleton(static sp => new SubscriptionDocuments(sp.GetService<IWebhookSecretProtector>()));
+        services.TryAddSingleton<LeaseFence>();
         services.TryAddSingleton<EntityFrameworkWebhookStore>();
         services.TryAddSingleton<IWebhookStore>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<IDeliveryQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<IDeliveryBatchQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<OutboxCommitInterceptor>();
+        services.TryAddSingleton<InstanceHeartbeat>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InstanceHeartbeat>(static sp => sp.GetRequiredService<InstanceHeartbeat>()));
         services.TryAddSingleton<RetentionCleanup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionCleanup>(static sp => sp.GetRequiredService<RetentionCleanup>()));
         services.ConfigureDbContext<TContext>(

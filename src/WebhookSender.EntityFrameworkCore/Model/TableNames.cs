@@ -9,4 +9,5 @@ internal static class TableNames
     public const string Deliveries = "webhook_deliveries";
     public const string Queue = "webhook_queue";
     public const string Attempts = "webhook_attempts";
+    public const string Instances = "webhook_instances";
 }

@@ -7,8 +7,8 @@ public static class WebhookModelBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
-    /// <c>webhook_deliveries</c>, <c>webhook_queue</c> and <c>webhook_attempts</c> tables, with the indexes that leasing due deliveries and
-    /// matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
+    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c> and <c>webhook_instances</c> tables, with the indexes that
+    /// leasing due deliveries and matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
     /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
     /// </summary>
     /// <remarks>
@@ -139,6 +139,17 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(a => a.MessageId).HasDatabaseName("ix_webhook_attempts_message_id");
         });
 
+        // One row per running instance, written every HeartbeatInterval: a handful of rows, never worth an index.
+        modelBuilder.Entity<InstanceRow>(entity =>
+        {
+            entity.ToTable(TableNames.Instances, schema);
+            entity.HasKey(i => i.Id);
+            entity.Property(i => i.Id).HasColumnName("id");
+            entity.Property(i => i.Incarnation).HasColumnName("incarnation");
+            entity.Property(i => i.StartedAt).HasColumnName("started_at");
+            entity.Property(i => i.HeartbeatAt).HasColumnName("heartbeat_at");
+        });
+
         // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
         if (modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
         {
@@ -157,7 +168,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))

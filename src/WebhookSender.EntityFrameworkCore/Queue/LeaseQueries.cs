@@ -14,8 +14,8 @@ internal enum StoreProvider
 
 /// <summary>
 /// Every provider-specific SQL statement of the package, in one place: the lease queries, PostgreSQL's
-/// <c>NOTIFY</c>/<c>LISTEN</c>, and (in <see cref="RowWriter"/>) the hot path's writes. Everything else is LINQ that EF
-/// Core translates for any provider.
+/// <c>NOTIFY</c>/<c>LISTEN</c>, (in <see cref="RowWriter"/>) the hot path's writes and (in <see cref="InstanceQueries"/>)
+/// the instances' heartbeats. Everything else is LINQ that EF Core translates for any provider.
 /// </summary>
 internal sealed class LeaseQueries
 {
@@ -30,6 +30,7 @@ internal sealed class LeaseQueries
     {
         Provider = provider;
         Rows = RowWriter.For(provider, context);
+        Instances = new InstanceQueries(context, provider);
         _leaseSql = leaseSql;
         _leaseBatchSql = leaseBatchSql;
         _markDispatchedSql = markDispatchedSql;
@@ -39,6 +40,9 @@ internal sealed class LeaseQueries
 
     /// <summary>The hot path's inserts and lease ends, in plain SQL.</summary>
     public RowWriter Rows { get; }
+
+    /// <summary>The heartbeat's statements and taking a silent instance's leases over.</summary>
+    public InstanceQueries Instances { get; }
 
     /// <summary>Reads the provider and the (possibly schema-qualified) tables from the host's model.</summary>
     public static LeaseQueries For(DbContext context)

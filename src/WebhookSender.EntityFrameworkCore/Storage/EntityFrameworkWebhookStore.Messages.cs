@@ -18,9 +18,10 @@ internal sealed partial class EntityFrameworkWebhookStore
         WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         StoreArguments.CheckLeasedOnAdd(message, deliveries, leaseDuration);
-        if (OutboxScope.Current is not null)
+        // The host's transaction decides when (and whether) the outbox's rows exist: stored unleased, announced at its
+        // commit. Stored unleased too while this instance's heartbeat cannot vouch for leases: any instance may take them.
+        if (OutboxScope.Current is not null || !_fence.TryVouch(out var vouched))
         {
-            // The host's transaction decides when (and whether) the rows exist: stored unleased, announced at its commit.
             return new StoredMessage(await AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false), []);
         }
 
@@ -44,7 +45,7 @@ internal sealed partial class EntityFrameworkWebhookStore
 
         var stored = await GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(message, deliveries, rows, queue, announce: false, cancellationToken))
             .ConfigureAwait(false);
-        return new StoredMessage(stored, ReferenceEquals(stored, message) ? leases : []);
+        return new StoredMessage(stored, ReferenceEquals(stored, message) ? await VouchedAsync([.. leases], vouched).ConfigureAwait(false) : []);
     }
 
     public Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken)

@@ -29,6 +29,12 @@ internal sealed partial class EntityFrameworkWebhookStore
         Func<LeaseQueries, DbContext, string, long, long, Task<List<DeliveryRow>>> lease, CancellationToken cancellationToken) =>
         GuardAsync(operation, async () =>
         {
+            // Nothing while this instance's heartbeat cannot vouch for leases: other instances may be taking its work over.
+            if (!_fence.TryVouch(out var vouched))
+            {
+                return (IReadOnlyList<DeliveryLease>)[];
+            }
+
             await using var scope = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var now = _timeProvider.GetUtcNow();
             var expiresAt = now + leaseDuration;
@@ -38,12 +44,36 @@ internal sealed partial class EntityFrameworkWebhookStore
                 scope.Context,
                 () => lease(Queries(scope.Context), scope.Context, prefix, RowMapping.Ticks(expiresAt), RowMapping.Ticks(now)),
                 cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<DeliveryLease>)rows
+            var leases = rows
                 .OrderBy(order)
                 .ThenBy(r => r.Id, StringComparer.Ordinal)
                 .Select(r => new DeliveryLease(RowMapping.ToModel(r), prefix + r.Id, expiresAt))
                 .ToList();
+            return await VouchedAsync(leases, vouched).ConfigureAwait(false);
         });
+
+    /// <summary>
+    /// Leases taken while the heartbeat vouched under <paramref name="vouched"/>, if it still does; otherwise (it lost
+    /// them while the write ran, and may already have been taken over) they go back at once and none is handed out.
+    /// </summary>
+    private async Task<IReadOnlyList<DeliveryLease>> VouchedAsync(List<DeliveryLease> leases, CancellationToken vouched)
+    {
+        if (leases.Count == 0 || _fence.StillVouches(vouched))
+        {
+            return leases;
+        }
+
+        try
+        {
+            await EndLeasesAsync([.. leases.Select(l => new LeaseEnd(l, l.Delivery with { Status = DeliveryStatus.Queued }))], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (WebhookStoreException)
+        {
+            // They come back when taken over, or when their leases expire.
+        }
+
+        return [];
+    }
 
     /// <summary>A new token per lease call, prefixed to each delivery id (the lease token): every lease is distinct.</summary>
     private static string NewLeasePrefix() => Guid.NewGuid().ToString("N") + ":";
@@ -78,6 +108,13 @@ internal sealed partial class EntityFrameworkWebhookStore
     public async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+
+        // While this instance cannot lease, due work is no reason to look again: wait until its heartbeat vouches.
+        if (_fence.IsLost)
+        {
+            await _fence.WhenVouchedAsync(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         // Taken before looking, so work stored between the look and the wait still wakes this waiter.
         var signal = _notifications.Local.Next;

@@ -19,6 +19,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
     private readonly WorkNotifications _notifications;
     private readonly TimeProvider _timeProvider;
     private readonly EntityFrameworkStoreOptions _options;
+    private readonly LeaseFence _fence;
     private LeaseQueries? _queries;
 
     // SQLite lets one writer in at a time and makes the others sleep and retry; queueing this process's busiest writers
@@ -30,13 +31,15 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
         SubscriptionDocuments documents,
         WorkNotifications notifications,
         TimeProvider timeProvider,
-        IOptions<EntityFrameworkStoreOptions> options)
+        IOptions<EntityFrameworkStoreOptions> options,
+        LeaseFence fence)
     {
         _contexts = contexts;
         _documents = documents;
         _notifications = notifications;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _fence = fence;
     }
 
     private static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);

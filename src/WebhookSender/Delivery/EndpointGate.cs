@@ -13,7 +13,7 @@ internal sealed class EndpointGate(EndpointGates gates)
     private static readonly TimeSpan MaxBusyDelay = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
-    private readonly Queue<IReadOnlyList<DeliveryLease>> _waiting = new();
+    private readonly Queue<LeasedWork> _waiting = new();
     private int _inFlight;
     private bool _proven;
     private int _failures;
@@ -33,11 +33,11 @@ internal sealed class EndpointGate(EndpointGates gates)
         }
     }
 
-    /// <summary>Decides what happens to <paramref name="work"/> (one delivery, or the members of one batch) now.</summary>
-    public Admission Admit(IReadOnlyList<DeliveryLease> work, DateTimeOffset now)
+    /// <summary>Decides what happens to <paramref name="work"/> now.</summary>
+    public Admission Admit(LeasedWork work, DateTimeOffset now)
     {
         // Asked for by a person, or the check of a new subscription: not held back by an open circuit.
-        bool probe = work[0].Delivery.Trigger is AttemptTrigger.Manual or AttemptTrigger.Ping;
+        bool probe = work.Leases[0].Delivery.Trigger is AttemptTrigger.Manual or AttemptTrigger.Ping;
         lock (_lock)
         {
             if (!probe && IsOpen(now))
@@ -109,18 +109,14 @@ internal sealed class EndpointGate(EndpointGates gates)
         }
     }
 
-    /// <summary>Takes all waiting work (the dispatcher stops and gives it back to the queue).</summary>
-    public List<DeliveryLease> TakeAllWaiting()
+    /// <summary>Takes all waiting work (to be admitted anew, or given back to the queue when the dispatcher stops).</summary>
+    public List<LeasedWork> TakeAllWaiting()
     {
         lock (_lock)
         {
-            var all = new List<DeliveryLease>();
             gates.ReleaseWaiting(_waiting.Count);
-            while (_waiting.TryDequeue(out var work))
-            {
-                all.AddRange(work);
-            }
-
+            var all = new List<LeasedWork>(_waiting);
+            _waiting.Clear();
             return all;
         }
     }

@@ -88,7 +88,10 @@ internal sealed class EndpointGates
         var all = new List<DeliveryLease>();
         foreach (var gate in _gates.Values)
         {
-            all.AddRange(gate.TakeAllWaiting());
+            foreach (var work in gate.TakeAllWaiting())
+            {
+                all.AddRange(work.Leases);
+            }
         }
 
         return all;

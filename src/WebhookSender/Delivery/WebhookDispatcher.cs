@@ -45,6 +45,9 @@ internal sealed class WebhookDispatcher(
     // When the loop last leased from the store (a TimeProvider timestamp).
     private long _lastStoreLook;
 
+    // The store's LeasesLost token when deliveries handed over here were last taken.
+    private CancellationToken _handedOverUnder;
+
     private SemaphoreSlim? _slots;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -96,9 +99,12 @@ internal sealed class WebhookDispatcher(
                 }
 
                 List<DeliveryLease> leases;
+
+                // Read before leasing: what is leased now runs under it, even if the store lost and regained its leases since.
+                var leasesLost = queue.LeasesLost;
                 try
                 {
-                    leases = await TakeWorkAsync(slots.CurrentCount + 1, stoppingToken).ConfigureAwait(false);
+                    leases = await TakeWorkAsync(slots.CurrentCount + 1, leasesLost, stoppingToken).ConfigureAwait(false);
                     backoff = MinBackoff;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -117,7 +123,7 @@ internal sealed class WebhookDispatcher(
                     continue;
                 }
 
-                Dispatch(leases, slots);
+                Dispatch(leases, leasesLost, slots);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -145,7 +151,7 @@ internal sealed class WebhookDispatcher(
     /// Takes up to <paramref name="wanted"/> leased deliveries: from the store first when a publish went there (no room
     /// here) or a second has passed (that work is older), then what was handed over here; the store again only if nothing was.
     /// </summary>
-    private async Task<List<DeliveryLease>> TakeWorkAsync(int wanted, CancellationToken stoppingToken)
+    private async Task<List<DeliveryLease>> TakeWorkAsync(int wanted, CancellationToken leasesLost, CancellationToken stoppingToken)
     {
         var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
         bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(_lastStoreLook) >= StoreLookInterval;
@@ -154,7 +160,7 @@ internal sealed class WebhookDispatcher(
             await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
         }
 
-        await TakeHandedOverAsync(wanted, leases).ConfigureAwait(false);
+        await TakeHandedOverAsync(wanted, leases, leasesLost).ConfigureAwait(false);
         if (leases.Count == 0 && !storeFirst)
         {
             await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
@@ -167,14 +173,15 @@ internal sealed class WebhookDispatcher(
     /// Admits each piece of work at its endpoint's gate: starts it (in one of the slots the loop counted free, or in the
     /// probation pool), leaves it waiting there, or defers it. Gives back the one slot the loop holds if nothing used it.
     /// </summary>
-    private void Dispatch(List<DeliveryLease> leases, SemaphoreSlim slots)
+    private void Dispatch(List<DeliveryLease> leases, CancellationToken leasesLost, SemaphoreSlim slots)
     {
         var now = timeProvider.GetUtcNow();
         bool slotHeld = true;
         List<LeaseEnd>? deferred = null;
-        foreach (var work in Groups(leases))
+        foreach (var group in Groups(leases))
         {
-            var gate = gates.For(work[0].Delivery.SubscriptionId);
+            var work = new LeasedWork(group, leasesLost);
+            var gate = gates.For(work.SubscriptionId);
             var admission = gate.Admit(work, now);
             switch (admission.Kind)
             {
@@ -193,12 +200,12 @@ internal sealed class WebhookDispatcher(
                     break;
                 case AdmissionKind.Defer:
                     deferred ??= [];
-                    foreach (var lease in work)
+                    foreach (var lease in group)
                     {
                         deferred.Add(new LeaseEnd(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = admission.DeferUntil }));
                     }
 
-                    telemetry.RecordDeferred(admission.DeferReason!, work.Count);
+                    telemetry.RecordDeferred(admission.DeferReason!, group.Count);
                     break;
             }
         }
@@ -225,7 +232,7 @@ internal sealed class WebhookDispatcher(
             : leases.Select(lease => (IReadOnlyList<DeliveryLease>)[lease]);
 
     /// <summary>Runs <paramref name="work"/> on the thread pool, holding a slot of <paramref name="lane"/> until it is done.</summary>
-    private void Start(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
+    private void Start(LeasedWork work, EndpointGate gate, DispatchLane lane)
     {
         Interlocked.Increment(ref _running);
         _ = RunAsync(work, gate, lane);
@@ -244,15 +251,15 @@ internal sealed class WebhookDispatcher(
     /// Makes attempts for <paramref name="work"/>, then for the endpoint's waiting work that the gate hands on in the same
     /// slot, until there is none; then gives the slot back.
     /// </summary>
-    private async Task RunAsync(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
+    private async Task RunAsync(LeasedWork work, EndpointGate gate, DispatchLane lane)
     {
         try
         {
             // Off the loop's thread at once, like Task.Run, without its closure and wrapper tasks.
             await Task.Yield();
-            for (IReadOnlyList<DeliveryLease>? next = work; next is not null;)
+            for (LeasedWork? next = work; next is { } current;)
             {
-                next = await AttemptAsync(next, gate, lane).ConfigureAwait(false);
+                next = await AttemptAsync(current, gate, lane).ConfigureAwait(false);
             }
         }
         finally
@@ -271,11 +278,11 @@ internal sealed class WebhookDispatcher(
     }
 
     /// <summary>One attempt (or batch) through the processor; returns the endpoint's waiting work to run next in this slot, if any.</summary>
-    private async Task<IReadOnlyList<DeliveryLease>?> AttemptAsync(IReadOnlyList<DeliveryLease> work, EndpointGate gate, DispatchLane lane)
+    private async Task<LeasedWork?> AttemptAsync(LeasedWork work, EndpointGate gate, DispatchLane lane)
     {
         // A store that can lose its leases (its heartbeat went stale) cancels the attempts made under them too: another
         // instance may be sending the same deliveries by then. Only such stores pay for the linked source.
-        var leasesLost = queue.LeasesLost;
+        var leasesLost = work.LeasesLost;
         using var linked = leasesLost.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_attemptsCancellation.Token, leasesLost) : null;
         var token = linked?.Token ?? _attemptsCancellation.Token;
         long started = timeProvider.GetTimestamp();
@@ -283,31 +290,32 @@ internal sealed class WebhookDispatcher(
         bool cutOff = false;
         try
         {
-            accepted = await processor.ProcessAsync(work, token).ConfigureAwait(false);
+            accepted = await processor.ProcessAsync(work.Leases, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // Shut down mid-attempt: put the deliveries back without counting an attempt, so they are sent after restart.
             cutOff = true;
-            await local.ReleaseAsync(work).ConfigureAwait(false);
+            await local.ReleaseAsync(work.Leases).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // The store failed while saving the outcome, or a bug: the leases expire and the deliveries are tried again.
-            Log.DeliveryProcessingError(logger, ex, work[0].Delivery.Id);
+            Log.DeliveryProcessingError(logger, ex, work.Leases[0].Delivery.Id);
         }
 
         var step = gate.Finish(lane, accepted, timeProvider.GetElapsedTime(started), timeProvider.GetUtcNow(), takeNext: !cutOff && !_stopping);
         while (true)
         {
-            await ApplyAsync(step, work[0].Delivery.SubscriptionId).ConfigureAwait(false);
+            await ApplyAsync(step, work.SubscriptionId).ConfigureAwait(false);
             if (step.Next is not { } next || IsFresh(next))
             {
                 return step.Next;
             }
 
-            // Waited at the gate until its lease would not outlast the attempt: back to the queue, and the next in line.
-            await local.ReleaseAsync(next).ConfigureAwait(false);
+            // Waited at the gate until its lease would not outlast the attempt (or the store lost it): back to the queue,
+            // and the next in line.
+            await local.ReleaseAsync(next.Leases).ConfigureAwait(false);
             step = gate.Finish(lane, null, TimeSpan.Zero, timeProvider.GetUtcNow(), takeNext: !_stopping);
         }
     }
@@ -324,17 +332,22 @@ internal sealed class WebhookDispatcher(
             Log.CircuitClosed(logger, subscriptionId);
         }
 
-        if (step.Requeue is { Count: > 0 } requeue)
+        foreach (var work in step.Requeue ?? [])
         {
-            await local.ReleaseAsync(local.Requeue(requeue)).ConfigureAwait(false);
+            // Handed to the loop, the leases count as taken under its token then: only those still vouched for go.
+            var leases = work.LeasesLost.IsCancellationRequested ? work.Leases : local.Requeue(work.Leases);
+            await local.ReleaseAsync(leases).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Whether a lease taken earlier may still start: it outlasts the attempt and the storing of its outcome.</summary>
-    private bool IsFresh(IReadOnlyList<DeliveryLease> work)
+    /// <summary>
+    /// Whether work leased earlier may still start: the store still vouches for its leases, and they outlast the attempt
+    /// and the storing of its outcome.
+    /// </summary>
+    private bool IsFresh(LeasedWork work)
     {
         var mustHoldUntil = timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
-        return !queue.LeasesLost.IsCancellationRequested && work.All(lease => lease.ExpiresAt >= mustHoldUntil);
+        return !work.LeasesLost.IsCancellationRequested && work.Leases.All(lease => lease.ExpiresAt >= mustHoldUntil);
     }
 
     /// <summary>Gives deferred deliveries back to the queue, due later, without an attempt; a failure is logged and their leases lapse.</summary>
@@ -366,10 +379,13 @@ internal sealed class WebhookDispatcher(
     /// and the storing of its outcome (it waited too long for a slot) goes back to the queue instead: sent under a lapsed
     /// lease, it could be sent twice.
     /// </summary>
-    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases)
+    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases, CancellationToken leasesLost)
     {
-        // Leases the store can no longer vouch for are as good as lapsed: none may start.
-        var mustHoldUntil = queue.LeasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
+        // Leases the store can no longer vouch for are as good as lapsed: none may start. Nor may those handed over before
+        // it lost its leases and vouched again (a new token): another instance may have taken them over meanwhile.
+        bool renewed = _handedOverUnder.IsCancellationRequested && leasesLost != _handedOverUnder;
+        _handedOverUnder = leasesLost;
+        var mustHoldUntil = renewed || leasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
         if (local.Take(wanted, mustHoldUntil, leases) is { } stale)
         {
             await local.ReleaseAsync(stale).ConfigureAwait(false);

@@ -26,7 +26,8 @@ internal sealed class ContractStoresHandle(StoreUnderTest store) : IAsyncDisposa
 /// <summary>Builds the EF Core store on a database, the way the host's DI would.</summary>
 internal static class ContractStores
 {
-    public static StoreUnderTest Build(TestDatabase database, TimeProvider timeProvider, bool ownsDatabase, Action<DbContextOptionsBuilder>? configure = null)
+    public static StoreUnderTest Build(
+        TestDatabase database, TimeProvider timeProvider, bool ownsDatabase, Action<DbContextOptionsBuilder>? configure = null, Action<EntityFrameworkStoreOptions>? store = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -38,7 +39,11 @@ internal static class ContractStores
         });
 
         // Fake time never moves by itself: a long poll keeps waits open until the test adds work or moves the clock.
-        services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(o => o.PollInterval = TimeSpan.FromMinutes(1));
+        services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(o =>
+        {
+            o.PollInterval = TimeSpan.FromMinutes(1);
+            store?.Invoke(o);
+        });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new StoreUnderTest(
             provider.GetRequiredService<IWebhookStore>(),

@@ -54,6 +54,23 @@ public sealed class AddEntityFrameworkStoreTests
     }
 
     [Fact]
+    public void An_InstanceTimeout_shorter_than_three_heartbeat_intervals_fails_start_up()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<TestDbContext>(o => o.UseSqlite("Data Source=:memory:"));
+        services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(o =>
+        {
+            o.HeartbeatInterval = TimeSpan.FromSeconds(5);
+            o.InstanceTimeout = TimeSpan.FromSeconds(10);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<EntityFrameworkStoreOptions>>().Value);
+
+        Assert.Contains("InstanceTimeout (00:00:10) must be at least three times HeartbeatInterval (00:00:05)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unsupported_provider_is_refused_with_a_clear_message()
     {
         var services = new ServiceCollection();

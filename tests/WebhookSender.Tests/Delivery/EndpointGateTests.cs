@@ -19,7 +19,7 @@ public class EndpointGateTests
         // The probe succeeds: the endpoint is proven, and its waiting work goes back to the dispatcher for the main slots.
         var step = gate.Finish(DispatchLane.Probation, succeeded: true, TimeSpan.FromMilliseconds(5), Now, takeNext: true);
         Assert.Null(step.Next);
-        Assert.Equal(["dlv_2"], step.Requeue!.Select(l => l.Delivery.Id));
+        Assert.Equal(["dlv_2"], step.Requeue!.SelectMany(w => w.Leases).Select(l => l.Delivery.Id));
         Assert.Equal(Admission.Start(DispatchLane.Main), gate.Admit(Work("dlv_2"), Now));
     }
 
@@ -34,7 +34,7 @@ public class EndpointGateTests
         Assert.Equal(Admission.Wait, gate.Admit(Work("dlv_3"), Now));
 
         var step = gate.Finish(DispatchLane.Main, succeeded: true, TimeSpan.FromMilliseconds(5), Now, takeNext: true);
-        Assert.Equal("dlv_3", Assert.Single(step.Next!).Delivery.Id);
+        Assert.Equal("dlv_3", Assert.Single(step.Next!.Value.Leases).Delivery.Id);
     }
 
     [Fact]
@@ -127,11 +127,11 @@ public class EndpointGateTests
         return gate.Finish(DispatchLane.Probation, succeeded: false, TimeSpan.Zero, at, takeNext: true);
     }
 
-    private static IReadOnlyList<DeliveryLease> Work(string id, AttemptTrigger trigger = AttemptTrigger.Scheduled) =>
+    private static LeasedWork Work(string id, AttemptTrigger trigger = AttemptTrigger.Scheduled) => new(
     [
         new DeliveryLease(
             new WebhookDelivery { Id = id, MessageId = "msg_1", SubscriptionId = "sub_a", EventType = "order.created", Trigger = trigger, DueAt = Now, CreatedAt = Now },
             "lease",
             Now.AddMinutes(2)),
-    ];
+    ], CancellationToken.None);
 }
