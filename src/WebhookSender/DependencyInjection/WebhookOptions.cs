@@ -92,8 +92,10 @@ public sealed class WebhookOptions
     public string UserAgent { get; set; } = "WebhookSender/0.1";
 
     /// <summary>
-    /// Request and response headers whose values the attempt log and logs never show (case-insensitive), on top of
-    /// <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c>.
+    /// Header names (case-insensitive) whose values are credentials, on top of <c>Authorization</c>,
+    /// <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c>. Their values never show in the attempt log or
+    /// logs, a subscription's static headers of these names read back as <c>********</c> from the read APIs and in
+    /// notifications, and a receiver's response that echoes one of their values has it replaced by <c>[redacted]</c>.
     /// </summary>
     public ISet<string> RedactedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
