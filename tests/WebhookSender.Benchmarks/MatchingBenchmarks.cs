@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Benchmarks;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WebhookSender.StoreContract;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory.Tests;
 

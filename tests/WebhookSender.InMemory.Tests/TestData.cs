@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WebhookSender.StoreContract;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory.Tests;
 

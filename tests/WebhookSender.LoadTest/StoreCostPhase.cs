@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using WebhookSender.Storage;
 
 namespace WebhookSender.LoadTest;
 

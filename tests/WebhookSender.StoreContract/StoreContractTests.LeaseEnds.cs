@@ -1,3 +1,5 @@
+using WebhookSender.Storage;
+
 namespace WebhookSender.StoreContract;
 
 /// <summary><see cref="IDeliveryQueue.EndLeasesAsync"/>: many leases ended, with their attempts, in one write.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.Storage;
 
 namespace WebhookSender.StoreContract;
 

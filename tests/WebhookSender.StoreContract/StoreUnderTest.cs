@@ -1,3 +1,5 @@
+using WebhookSender.Storage;
+
 namespace WebhookSender.StoreContract;
 
 /// <summary>An adapter built for one test: its store and queue (usually one object), and what to dispose afterwards.</summary>

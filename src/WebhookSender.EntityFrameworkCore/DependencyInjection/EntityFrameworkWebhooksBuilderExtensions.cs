@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebhookSender;
 using WebhookSender.EntityFrameworkCore;
+using WebhookSender.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore;
 

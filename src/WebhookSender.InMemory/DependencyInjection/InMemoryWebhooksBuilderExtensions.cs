@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookSender;
 using WebhookSender.InMemory;
+using WebhookSender.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

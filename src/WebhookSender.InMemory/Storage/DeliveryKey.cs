@@ -1,4 +1,5 @@
 using System.Buffers;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory;
 
@@ -9,7 +10,7 @@ namespace WebhookSender.InMemory;
 /// </summary>
 internal readonly struct DeliveryKey : IEquatable<DeliveryKey>, IComparable<DeliveryKey>
 {
-    private const string Prefix = "dlv_";
+    private const string Prefix = DeliveryIds.Prefix;
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     private readonly Guid _guid;
@@ -26,7 +27,7 @@ internal readonly struct DeliveryKey : IEquatable<DeliveryKey>, IComparable<Deli
     public static DeliveryKey From(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == WebhookIds.DeliveryIdLength && id.StartsWith(Prefix, StringComparison.Ordinal))
+        if (id.Length == DeliveryIds.Length && id.StartsWith(Prefix, StringComparison.Ordinal))
         {
             // Only lowercase digits: an id in capitals is a different string, so it keeps its text.
             var hex = id.AsSpan(Prefix.Length);
@@ -53,13 +54,13 @@ internal readonly struct DeliveryKey : IEquatable<DeliveryKey>, IComparable<Deli
             return _guid.CompareTo(other._guid);
         }
 
-        Span<char> left = stackalloc char[WebhookIds.DeliveryIdLength];
-        Span<char> right = stackalloc char[WebhookIds.DeliveryIdLength];
+        Span<char> left = stackalloc char[DeliveryIds.Length];
+        Span<char> right = stackalloc char[DeliveryIds.Length];
         return AsSpan(left).SequenceCompareTo(other.AsSpan(right));
     }
 
     /// <summary>The id string; made anew for library-made ids.</summary>
-    public override string ToString() => _text ?? WebhookIds.DeliveryId(_guid);
+    public override string ToString() => _text ?? DeliveryIds.Format(_guid);
 
     private ReadOnlySpan<char> AsSpan(Span<char> buffer)
     {
@@ -68,7 +69,7 @@ internal readonly struct DeliveryKey : IEquatable<DeliveryKey>, IComparable<Deli
             return _text;
         }
 
-        WebhookIds.FormatDeliveryId(_guid, buffer);
+        DeliveryIds.Format(_guid, buffer);
         return buffer;
     }
 }

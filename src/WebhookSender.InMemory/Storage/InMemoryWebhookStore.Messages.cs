@@ -1,3 +1,5 @@
+using WebhookSender.Storage;
+
 namespace WebhookSender.InMemory;
 
 internal sealed partial class InMemoryWebhookStore

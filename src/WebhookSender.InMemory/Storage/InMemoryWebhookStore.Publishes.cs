@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory;
 

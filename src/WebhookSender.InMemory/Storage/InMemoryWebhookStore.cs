@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory;
 

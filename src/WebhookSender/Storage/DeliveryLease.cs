@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>A delivery handed to one dispatcher until <see cref="ExpiresAt"/>.</summary>
 /// <param name="Delivery">The leased delivery (status Dispatched).</param>

@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// A queue that can hand out the deliveries of one batch together, so that a batch is sent, and retried, as one request.

@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// The scheduling view of deliveries: due-time ordered work handed out under leases. A lease expires, so work held by a

@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// Where subscriptions, messages, deliveries and the attempt log live. Adapters: <c>AddInMemoryStore()</c>,

@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// How one lease ends, for <see cref="IDeliveryQueue.EndLeasesAsync"/>: the delivery's new state, and the attempt that

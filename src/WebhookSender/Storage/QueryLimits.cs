@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>The page-size rule every list query shares.</summary>
 internal static class QueryLimits

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// Store reads in flight, one per key: callers that miss a cache together share one read instead of each making its own.

@@ -1,4 +1,4 @@
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>What <see cref="IWebhookStore.AddMessageAndLeaseAsync"/> stored.</summary>
 /// <param name="Message">The stored message: the one given, or the earlier one with the same idempotency key.</param>

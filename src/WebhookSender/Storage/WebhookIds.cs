@@ -1,16 +1,11 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>Creates prefixed, time-ordered ids: <c>msg_</c>, <c>sub_</c>, <c>dlv_</c> followed by 32 hex digits (no dots).</summary>
 internal static class WebhookIds
 {
-    /// <summary>The length of a delivery id made here.</summary>
-    public const int DeliveryIdLength = 36;
-
-    private const string DeliveryPrefix = "dlv_";
-
     // The 62 random bits at the end of a version 7 UUID (RFC 9562 "rand_b"); the 2 bits above them hold the variant.
     private const ulong RandomBitsMask = (1UL << 62) - 1;
 
@@ -23,7 +18,7 @@ internal static class WebhookIds
 
     public static string NewSubscriptionId(DateTimeOffset now) => New("sub_", NewVersion7(now));
 
-    public static string NewDeliveryId(DateTimeOffset now) => New(DeliveryPrefix, NewVersion7(now));
+    public static string NewDeliveryId(DateTimeOffset now) => DeliveryIds.Format(NewVersion7(now));
 
     /// <summary>
     /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds of <paramref name="now"/>, then 74 random bits, like
@@ -62,7 +57,7 @@ internal static class WebhookIds
     }
 
     /// <summary>The delivery id of <paramref name="id"/>: <c>dlv_</c> and its 32 lowercase hex digits.</summary>
-    public static string DeliveryId(Guid id) => New(DeliveryPrefix, id);
+    public static string DeliveryId(Guid id) => DeliveryIds.Format(id);
 
     /// <summary>
     /// The <paramref name="offset"/>-th id after <paramref name="first"/>: its random bits counted up, as RFC 9562 allows
@@ -78,13 +73,6 @@ internal static class WebhookIds
         tail = (tail & ~RandomBitsMask) | ((tail + (ulong)offset) & RandomBitsMask);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], tail);
         return new Guid(bytes, bigEndian: true);
-    }
-
-    /// <summary>Writes <c>dlv_</c> and the 32 lowercase hex digits of <paramref name="id"/> (36 characters).</summary>
-    public static void FormatDeliveryId(Guid id, Span<char> destination)
-    {
-        DeliveryPrefix.CopyTo(destination);
-        id.TryFormat(destination[DeliveryPrefix.Length..], out _, "N");
     }
 
     // One string per id (a publish makes one per subscription), instead of the Guid's text and then the concatenation.

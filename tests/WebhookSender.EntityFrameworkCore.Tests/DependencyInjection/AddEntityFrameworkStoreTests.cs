@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.DependencyInjection;
 

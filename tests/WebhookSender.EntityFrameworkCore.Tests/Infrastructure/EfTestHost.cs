@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 

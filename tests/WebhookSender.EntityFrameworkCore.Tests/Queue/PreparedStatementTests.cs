@@ -3,6 +3,7 @@ using Npgsql;
 using WebhookSender.EntityFrameworkCore.Tests.Contract;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using WebhookSender.StoreContract;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.Queue;
 

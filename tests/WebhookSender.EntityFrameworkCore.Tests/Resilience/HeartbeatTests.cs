@@ -9,6 +9,7 @@ using WebhookSender.EntityFrameworkCore.Tests.Contract;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using WebhookSender.StoreContract;
 using Xunit.Abstractions;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.Resilience;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using static WebhookSender.StoreContract.ContractData;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.Resilience;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using WebhookSender.EntityFrameworkCore.Tests.Infrastructure;
 using WebhookSender.Testing;
 using static WebhookSender.StoreContract.ContractData;
+using WebhookSender.Storage;
 
 namespace WebhookSender.EntityFrameworkCore.Tests.Retention;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory.Tests.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebhookSender.StoreContract;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory.Tests.Messages;
 

@@ -1,4 +1,5 @@
 using WebhookSender.StoreContract;
+using WebhookSender.Storage;
 
 namespace WebhookSender.InMemory.Tests.Queue;
 

@@ -1,5 +1,6 @@
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Delivery;
 

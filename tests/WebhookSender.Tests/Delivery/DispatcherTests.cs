@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using WebhookSender.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Delivery;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Delivery;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Delivery;
 

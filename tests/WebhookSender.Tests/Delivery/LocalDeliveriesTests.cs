@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Delivery;
 

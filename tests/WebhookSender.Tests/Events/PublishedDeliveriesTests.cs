@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Events;
 

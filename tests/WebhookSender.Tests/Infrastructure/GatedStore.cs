@@ -1,4 +1,5 @@
 using System.Reflection;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Infrastructure;
 

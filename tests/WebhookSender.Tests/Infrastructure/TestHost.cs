@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WebhookSender.Tests.Infrastructure;
+using WebhookSender.Storage;
 
 namespace WebhookSender.Tests.Serialization;
 

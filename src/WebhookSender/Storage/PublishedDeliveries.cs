@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace WebhookSender;
+namespace WebhookSender.Storage;
 
 /// <summary>
 /// The deliveries of one published message, one per matched subscription, made only when read. A store that keeps
@@ -8,7 +8,7 @@ namespace WebhookSender;
 /// publish with a large fan-out creates no <see cref="WebhookDelivery"/> record at all. Any other store reads the list as
 /// it is; each delivery is made once, on first read.
 /// </summary>
-internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
+public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
 {
     private readonly IReadOnlyList<WebhookSubscription> _subscriptions;
     private readonly Guid _firstId;
@@ -17,7 +17,7 @@ internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
     /// <param name="message">The message the deliveries belong to.</param>
     /// <param name="subscriptions">The matched subscriptions, one delivery each; the list is kept, not copied.</param>
     /// <param name="now">When they are created and, unless batched, due.</param>
-    public PublishedDeliveries(WebhookMessage message, IReadOnlyList<WebhookSubscription> subscriptions, DateTimeOffset now)
+    internal PublishedDeliveries(WebhookMessage message, IReadOnlyList<WebhookSubscription> subscriptions, DateTimeOffset now)
     {
         Message = message;
         _subscriptions = subscriptions;
@@ -25,11 +25,13 @@ internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         _firstId = WebhookIds.NewVersion7(now);
     }
 
+    /// <summary>The message the deliveries belong to.</summary>
     public WebhookMessage Message { get; }
 
     /// <summary>When the deliveries were created; also their due time, unless the subscription batches.</summary>
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>How many deliveries: one per matched subscription.</summary>
     public int Count => _subscriptions.Count;
 
     /// <summary>The subscription of the delivery at <paramref name="index"/>.</summary>
@@ -48,6 +50,8 @@ internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         return WebhookIds.Offset(_firstId, index);
     }
 
+    /// <summary>The delivery at <paramref name="index"/>, made on first read and kept.</summary>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
     public WebhookDelivery this[int index]
     {
         get
@@ -58,6 +62,8 @@ internal sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         }
     }
 
+    /// <summary>The deliveries in order, each made on first read.</summary>
+    /// <returns>An enumerator over the deliveries.</returns>
     public IEnumerator<WebhookDelivery> GetEnumerator()
     {
         for (int i = 0; i < Count; i++)
