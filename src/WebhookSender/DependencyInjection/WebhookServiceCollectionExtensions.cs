@@ -47,7 +47,9 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<SubscriptionHealth>();
         services.TryAddSingleton<SubscriptionCache>();
         services.TryAddSingleton<LeaseEndWriter>();
+        services.TryAddSingleton<AttemptRecorder>();
         services.TryAddSingleton<LocalDeliveries>();
+        services.TryAddSingleton<WorkSource>();
         services.TryAddSingleton<EndpointGates>();
         services.TryAddSingleton<DeliveryProcessor>();
 

@@ -15,9 +15,10 @@ namespace WebhookSender;
 internal sealed class WebhookDispatcher(
     IDeliveryQueue queue,
     LocalDeliveries local,
+    WorkSource source,
     EndpointGates gates,
     DeliveryProcessor processor,
-    LeaseEndWriter leaseEnds,
+    AttemptRecorder recorder,
     WebhookTelemetry telemetry,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
@@ -26,10 +27,6 @@ internal sealed class WebhookDispatcher(
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
-
-    // While deliveries handed over locally keep every slot busy, the store is still asked this often: retries due there and
-    // work other instances published must not wait behind a stream of local publishes.
-    private static readonly TimeSpan StoreLookInterval = TimeSpan.FromSeconds(1);
 
     // Attempts in flight keep running after the loop stops, until the host's shutdown timeout cancels them.
     private readonly CancellationTokenSource _attemptsCancellation = new();
@@ -41,12 +38,6 @@ internal sealed class WebhookDispatcher(
 
     // Set when the loop stops taking work: attempts that end then start no waiting work after them.
     private volatile bool _stopping;
-
-    // When the loop last leased from the store (a TimeProvider timestamp).
-    private long _lastStoreLook;
-
-    // The store's LeasesLost token when deliveries handed over here were last taken.
-    private CancellationToken _handedOverUnder;
 
     private SemaphoreSlim? _slots;
 
@@ -83,55 +74,74 @@ internal sealed class WebhookDispatcher(
         var settings = options.Value;
         Log.DispatcherStarted(logger, settings.MaxConcurrency);
         var slots = _slots = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
-        var backoff = MinBackoff;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    // SemaphoreSlim can still grant a wait cancelled by the stop when a slot is given back before the
-                    // cancelled wait has run its clean-up (under load, an attempt cut off by the shutdown timeout). Stopping
-                    // starts nothing new: without this, a delivery waiting here was sent after the stop (a CI failure).
-                    slots.Release();
-                    break;
-                }
-
-                List<DeliveryLease> leases;
-
-                // Read before leasing: what is leased now runs under it, even if the store lost and regained its leases since.
-                var leasesLost = queue.LeasesLost;
-                try
-                {
-                    leases = await TakeWorkAsync(slots.CurrentCount + 1, leasesLost, stoppingToken).ConfigureAwait(false);
-                    backoff = MinBackoff;
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    slots.Release();
-                    Log.DispatcherStoreError(logger, ex, backoff);
-                    await BackOffAsync(backoff, stoppingToken).ConfigureAwait(false);
-                    backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
-                    continue;
-                }
-
-                if (leases.Count == 0)
-                {
-                    slots.Release();
-                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                Dispatch(leases, leasesLost, slots);
-            }
+            await RunLoopAsync(slots, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
         }
 
-        // Deliveries handed over or waiting at gates but not started go back to the queue now, instead of when their leases lapse.
+        await DrainAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>For every free slot: take due work, and admit it at its endpoints' gates; wait when there is none.</summary>
+    private async Task RunLoopAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        var backoff = MinBackoff;
+        while (await TakeSlotAsync(slots, stoppingToken).ConfigureAwait(false))
+        {
+            // Read before leasing: what is leased now runs under it, even if the store lost and regained its leases since.
+            var leasesLost = queue.LeasesLost;
+            List<DeliveryLease> leases;
+            try
+            {
+                leases = await source.TakeAsync(slots.CurrentCount + 1, leasesLost, stoppingToken).ConfigureAwait(false);
+                backoff = MinBackoff;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                slots.Release();
+                Log.DispatcherStoreError(logger, ex, backoff);
+                await source.BackOffAsync(backoff, stoppingToken).ConfigureAwait(false);
+                backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+                continue;
+            }
+
+            if (leases.Count == 0)
+            {
+                slots.Release();
+                await source.WaitAsync(stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Dispatch(leases, leasesLost, slots);
+        }
+    }
+
+    /// <summary>Waits for a free slot; <see langword="false"/> when the host is stopping.</summary>
+    private static async Task<bool> TakeSlotAsync(SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        // SemaphoreSlim can still grant a wait cancelled by the stop when a slot is given back before the cancelled wait
+        // has run its clean-up (under load, an attempt cut off by the shutdown timeout). Stopping starts nothing new:
+        // without this, a delivery waiting here was sent after the stop (a CI failure).
+        slots.Release();
+        return false;
+    }
+
+    /// <summary>
+    /// After the loop: deliveries handed over or waiting at gates but not started go back to the queue now (instead of
+    /// when their leases lapse), then the attempts in flight are awaited.
+    /// </summary>
+    private async Task DrainAsync()
+    {
         _stopping = true;
         await local.ReleaseAsync(local.Close()).ConfigureAwait(false);
         await local.ReleaseAsync(gates.TakeAllWaiting()).ConfigureAwait(false);
@@ -145,28 +155,6 @@ internal sealed class WebhookDispatcher(
         }
 
         Log.DispatcherStopped(logger, remaining);
-    }
-
-    /// <summary>
-    /// Takes up to <paramref name="wanted"/> leased deliveries: from the store first when a publish went there (no room
-    /// here) or a second has passed (that work is older), then what was handed over here; the store again only if nothing was.
-    /// </summary>
-    private async Task<List<DeliveryLease>> TakeWorkAsync(int wanted, CancellationToken leasesLost, CancellationToken stoppingToken)
-    {
-        var leases = new List<DeliveryLease>(Math.Min(wanted, 16));
-        bool storeFirst = local.TakeStoredInStore() || timeProvider.GetElapsedTime(_lastStoreLook) >= StoreLookInterval;
-        if (storeFirst)
-        {
-            await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-        }
-
-        await TakeHandedOverAsync(wanted, leases, leasesLost).ConfigureAwait(false);
-        if (leases.Count == 0 && !storeFirst)
-        {
-            await LeaseFromStoreAsync(wanted, leases, stoppingToken).ConfigureAwait(false);
-        }
-
-        return leases;
     }
 
     /// <summary>
@@ -355,7 +343,7 @@ internal sealed class WebhookDispatcher(
     {
         try
         {
-            await leaseEnds.EndAsync(deferred).ConfigureAwait(false);
+            await recorder.GiveBackAsync(deferred).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -367,66 +355,4 @@ internal sealed class WebhookDispatcher(
         }
     }
 
-    /// <summary>Adds deliveries leased from the store to <paramref name="leases"/>, up to <paramref name="wanted"/> in all.</summary>
-    private async Task LeaseFromStoreAsync(int wanted, List<DeliveryLease> leases, CancellationToken stoppingToken)
-    {
-        leases.AddRange(await queue.LeaseAsync(wanted - leases.Count, options.Value.LeaseDuration, stoppingToken).ConfigureAwait(false));
-        _lastStoreLook = timeProvider.GetTimestamp();
-    }
-
-    /// <summary>
-    /// Adds deliveries handed over here, up to <paramref name="wanted"/> in all. One whose lease would not outlast its attempt
-    /// and the storing of its outcome (it waited too long for a slot) goes back to the queue instead: sent under a lapsed
-    /// lease, it could be sent twice.
-    /// </summary>
-    private async Task TakeHandedOverAsync(int wanted, List<DeliveryLease> leases, CancellationToken leasesLost)
-    {
-        // Leases the store can no longer vouch for are as good as lapsed: none may start. Nor may those handed over before
-        // it lost its leases and vouched again (a new token): another instance may have taken them over meanwhile.
-        bool renewed = _handedOverUnder.IsCancellationRequested && leasesLost != _handedOverUnder;
-        _handedOverUnder = leasesLost;
-        var mustHoldUntil = renewed || leasesLost.IsCancellationRequested ? DateTimeOffset.MaxValue : timeProvider.GetUtcNow() + options.Value.AttemptTimeout * 1.5;
-        if (local.Take(wanted, mustHoldUntil, leases) is { } stale)
-        {
-            await local.ReleaseAsync(stale).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Waits out a store error's backoff, or less: work handed over here (the store is back for a publisher) ends it.</summary>
-    private async Task BackOffAsync(TimeSpan backoff, CancellationToken stoppingToken)
-    {
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = Task.Delay(backoff, timeProvider, stopWaiting.Token);
-        await Task.WhenAny(delay, local.WaitAsync()).ConfigureAwait(false);
-        await stopWaiting.CancelAsync().ConfigureAwait(false);
-        stoppingToken.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>Waits until deliveries are handed over locally or the store may have work.</summary>
-    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
-    {
-        var handedOver = local.WaitAsync();
-        if (handedOver.IsCompleted)
-        {
-            return;
-        }
-
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var stored = queue.WaitForWorkAsync(stopWaiting.Token);
-        if (await Task.WhenAny(handedOver, stored).ConfigureAwait(false) == stored)
-        {
-            await stored.ConfigureAwait(false); // a store error or the host stopping
-            return;
-        }
-
-        await stopWaiting.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await stored.ConfigureAwait(false);
-        }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The store's wait, given up (a store error shows at the next lease from the store).
-        }
-    }
 }

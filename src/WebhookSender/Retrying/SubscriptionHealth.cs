@@ -17,6 +17,12 @@ internal sealed class SubscriptionHealth(
     TimeProvider timeProvider,
     ILogger<SubscriptionHealth> logger)
 {
+    /// <summary>What an attempt's verdict does to its subscription: 410 Gone disables it, anything else extends or ends the streak.</summary>
+    public Task AfterAttemptAsync(WebhookSubscription subscription, AttemptTrigger trigger, AttemptVerdict verdict, DateTimeOffset at, CancellationToken cancellationToken) =>
+        verdict.Outcome == AttemptOutcome.Gone
+            ? DisableAsync(subscription.Id, verdict.Error!, cancellationToken)
+            : RecordAsync(subscription, trigger, verdict.Succeeded, at, cancellationToken);
+
     public Task RecordAsync(WebhookSubscription subscription, AttemptTrigger trigger, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken) =>
         trigger is AttemptTrigger.Ping or AttemptTrigger.Test || (succeeded && subscription.ConsecutiveFailures == 0)
             ? Task.CompletedTask // nothing to write (nor allocate) on the hot path of a healthy endpoint

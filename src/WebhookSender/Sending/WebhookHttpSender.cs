@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace WebhookSender;
 
 /// <summary>
-/// Makes one signed HTTP exchange and describes what happened. Never throws for receiver behaviour (timeouts, resets,
+/// Makes one signed HTTP exchange and describes what happened (<see cref="HttpExchange"/>). Never throws for receiver behaviour (timeouts, resets,
 /// redirects, huge bodies, refused destinations, and whatever a handler the host added throws): those are failed
 /// attempts. Throws only when the caller cancels.
 /// </summary>
@@ -27,51 +27,22 @@ internal sealed class WebhookHttpSender(
     public const string HttpClientName = "WebhookSender";
     private const string Redacted = CredentialRedaction.Marker;
 
-    /// <summary>Sends one request.</summary>
+    /// <summary>Sends one request and describes the exchange; what it means is <see cref="RetryPolicy"/>'s to say.</summary>
     /// <param name="subscription">Where to, how to sign and authenticate.</param>
     /// <param name="messageId">The <c>webhook-id</c>: the message id, or the batch id.</param>
     /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
     /// <param name="payload">The body.</param>
     /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
-    public Task<HttpAttemptResult> SendAsync(
-        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken) =>
-        SendAsync(subscription, messageId, eventType, payload, AttemptTrigger.Scheduled, cancellationToken);
-
-    /// <summary>Sends one request; <paramref name="trigger"/> words the error to fit what the outcome leads to.</summary>
-    /// <param name="subscription">Where to, how to sign and authenticate.</param>
-    /// <param name="messageId">The <c>webhook-id</c>: the message id, or the batch id.</param>
-    /// <param name="eventType">The <c>webhook-event-type</c> header; <see langword="null"/> for a batch of mixed types.</param>
-    /// <param name="payload">The body.</param>
-    /// <param name="trigger">Why the request is sent: a <see cref="AttemptTrigger.Test"/> never disables the subscription.</param>
-    /// <param name="cancellationToken">Cancels the attempt (shutdown); the result is then not produced.</param>
-    public async Task<HttpAttemptResult> SendAsync(
-        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, AttemptTrigger trigger, CancellationToken cancellationToken)
+    public async Task<HttpExchange> SendAsync(
+        WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
         long started = timeProvider.GetTimestamp();
-
-        var secrets = LiveSecrets(subscription.Secrets, startedAt);
-        using var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
-        request.Content = new ByteArrayContent(payload.Body);
-        request.Content.Headers.TryAddWithoutValidation("content-type", payload.MediaType); // the serializer's own, valid value
-        request.Headers.TryAddWithoutValidation("webhook-id", messageId);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, secrets));
-        request.Headers.TryAddWithoutValidation("user-agent", settings.UserAgent);
-        if (eventType is not null)
-        {
-            request.Headers.TryAddWithoutValidation("webhook-event-type", eventType);
-        }
-
-        foreach (var (name, value) in subscription.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        AddAuthentication(request, subscription.Authentication);
+        using var request = BuildRequest(subscription, messageId, eventType, payload, startedAt);
         var redacted = redaction.HeaderNamesFor(subscription);
         var requestRecord = DescribeRequest(request, payload.LoggedBody(settings.MaxLoggedRequestBodyBytes), redacted);
+        var credentials = redaction.CredentialsOf(subscription);
 
         // The one attempt timeout: it bounds the whole exchange, connecting to the last byte of the body read. The caller's
         // cancellation (shutdown) cancels the same source through one registration: cheaper than a linked source per
@@ -86,12 +57,12 @@ internal sealed class WebhookHttpSender(
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
 
             // A receiver that echoes the request back would put its credentials into the log: they are replaced before
-            // the attempt is stored or handed to notifications.
-            var credentials = redaction.CredentialsOf(subscription);
+            // the attempt is stored or handed to notifications. The receiver's own words end our sentences: a full stop
+            // of theirs would double ours.
             var responseRecord = new AttemptResponse(
                 (int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted, credentials), CredentialRedaction.Scrub(body, credentials), truncated);
-            var (outcome, error) = Classify(response, truncated, trigger, settings);
-            return new HttpAttemptResult(outcome, startedAt, Elapsed(), requestRecord, responseRecord, error is null ? null : CredentialRedaction.Scrub(error, credentials), RetryAfter(response));
+            string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ') is { Length: > 0 } trimmed ? CredentialRedaction.Scrub(trimmed, credentials) : null;
+            return new HttpExchange(startedAt, Elapsed(), requestRecord, responseRecord, phrase, TransportError: null, RetryAfter(response));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -109,8 +80,32 @@ internal sealed class WebhookHttpSender(
         }
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
-        HttpAttemptResult Failed(string error) =>
-            new(AttemptOutcome.Failed, startedAt, Elapsed(), requestRecord, null, CredentialRedaction.Scrub(error, redaction.CredentialsOf(subscription)), null);
+        HttpExchange Failed(string error) =>
+            new(startedAt, Elapsed(), requestRecord, Response: null, ReasonPhrase: null, CredentialRedaction.Scrub(error, credentials), RetryAfter: null);
+    }
+
+    /// <summary>The signed request: Standard Webhooks headers, the subscription's own headers, its authentication.</summary>
+    private HttpRequestMessage BuildRequest(WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, DateTimeOffset startedAt)
+    {
+        var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
+        request.Content = new ByteArrayContent(payload.Body);
+        request.Content.Headers.TryAddWithoutValidation("content-type", payload.MediaType); // the serializer's own, valid value
+        request.Headers.TryAddWithoutValidation("webhook-id", messageId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, LiveSecrets(subscription.Secrets, startedAt)));
+        request.Headers.TryAddWithoutValidation("user-agent", options.Value.UserAgent);
+        if (eventType is not null)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-event-type", eventType);
+        }
+
+        foreach (var (name, value) in subscription.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        AddAuthentication(request, subscription.Authentication);
+        return request;
     }
 
     /// <summary>The secrets that sign now: usually all of them, so the subscription's own list is used as it is.</summary>
@@ -125,28 +120,6 @@ internal sealed class WebhookHttpSender(
         }
 
         return secrets;
-    }
-
-    private static (AttemptOutcome Outcome, string? Error) Classify(HttpResponseMessage response, bool truncated, AttemptTrigger trigger, WebhookOptions settings)
-    {
-        int status = (int)response.StatusCode;
-
-        // The receiver's own words end our sentence: a full stop of theirs would double ours.
-        string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ');
-        string reason = string.IsNullOrEmpty(phrase) ? string.Empty : " " + phrase;
-        return status switch
-        {
-            >= 200 and < 300 when truncated => (AttemptOutcome.Failed,
-                $"The endpoint answered {status} but sent a body larger than {settings.MaxResponseBodyBytes} bytes (MaxResponseBodyBytes); only that much was read. Answer webhooks with a short body."),
-            >= 200 and < 300 => (AttemptOutcome.Succeeded, null),
-            >= 300 and < 400 => (AttemptOutcome.Failed,
-                $"The endpoint answered {status}{reason} (a redirect); redirects are never followed. Point the subscription at the final URL."),
-            // A test never disables (SubscriptionTester): its report says what a delivery would do instead.
-            410 when trigger == AttemptTrigger.Test => (AttemptOutcome.Gone,
-                $"The endpoint answered 410{reason}: it asks to be unsubscribed. A test leaves the subscription active; a delivery answered like this would disable it."),
-            410 => (AttemptOutcome.Gone, $"The endpoint answered 410{reason}: it asks to be unsubscribed, so the subscription is disabled."),
-            _ => (AttemptOutcome.Failed, $"The endpoint answered {status}{reason}."),
-        };
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

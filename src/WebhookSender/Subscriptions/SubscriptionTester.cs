@@ -11,6 +11,7 @@ internal sealed class SubscriptionTester(
     EventTypeCatalog catalog,
     PayloadBuilder payloads,
     WebhookHttpSender sender,
+    RetryPolicy retryPolicy,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider)
 {
@@ -39,9 +40,11 @@ internal sealed class SubscriptionTester(
         var now = timeProvider.GetUtcNow();
         var message = WebhookPublisher.CreateMessage(new WebhookEvent(type.Name, type.Example) { TenantId = subscription.TenantId }, now, options.Value.JsonSerializerOptions);
         var payload = payloads.Build(message, subscription);
-        var result = await sender.SendAsync(subscription, message.Id, message.EventType, payload, AttemptTrigger.Test, cancellationToken).ConfigureAwait(false);
-        var attempt = result.ToAttempt(subscription, deliveryId: null, message.Id, type.Name, attemptNumber: 1, AttemptTrigger.Test, payload.Warnings);
+        var exchange = await sender.SendAsync(subscription, message.Id, message.EventType, payload, cancellationToken).ConfigureAwait(false);
+        var (outcome, error) = retryPolicy.Classify(exchange, AttemptTrigger.Test);
+        var verdict = new AttemptVerdict(outcome, error, RetryIn: null);
+        var attempt = AttemptRecords.From(exchange, verdict, subscription, deliveryId: null, message.Id, type.Name, attemptNumber: 1, AttemptTrigger.Test, payload.Warnings);
         await store.AddAttemptAsync(attempt, CancellationToken.None).ConfigureAwait(false);
-        return new WebhookTestResult(type.Name, attempt.Succeeded, result.Response?.StatusCode, result.Duration, result.Error, attempt.Id);
+        return new WebhookTestResult(type.Name, attempt.Succeeded, exchange.Response?.StatusCode, exchange.Duration, error, attempt.Id);
     }
 }

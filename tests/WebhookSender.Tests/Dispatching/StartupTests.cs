@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 public class StartupTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Events;
+namespace WebhookSender.Tests.Publishing;
 
 public sealed class PublishedDeliveriesTests
 {

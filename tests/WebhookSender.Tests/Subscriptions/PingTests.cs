@@ -1,7 +1,7 @@
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Subscriptions;
 
 /// <summary>Pings are sent once, never retried; what docs/subscriptions.md says about a failed one.</summary>
 public class PingTests

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 /// <summary>The decisions of one endpoint's gate, step by step (the dispatcher end to end: <see cref="EndpointIsolationTests"/>).</summary>
 public class EndpointGateTests

@@ -2,7 +2,7 @@ using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.DeliveryLog;
 
 /// <summary><see cref="IWebhookDeliveries.GetBacklogAsync"/> as a host sees it; the stores' counting is in the store contract.</summary>
 public class BacklogTests

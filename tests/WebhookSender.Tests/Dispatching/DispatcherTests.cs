@@ -3,7 +3,7 @@ using System.Net;
 using WebhookSender.Tests.Infrastructure;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 public class DispatcherTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 public class LocalDeliveriesTests
 {

@@ -3,7 +3,7 @@ using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 /// <summary>
 /// <see cref="IDeliveryQueue.LeasesLost"/>: a store that can no longer vouch for its leases (its heartbeat went stale)

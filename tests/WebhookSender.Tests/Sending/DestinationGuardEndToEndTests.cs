@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace WebhookSender.Tests.Destinations;
+namespace WebhookSender.Tests.Sending;
 
 // Real connections, to 127.0.0.1 / ::1 only.
 public sealed class DestinationGuardEndToEndTests

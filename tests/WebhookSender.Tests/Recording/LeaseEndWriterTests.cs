@@ -1,6 +1,6 @@
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Recording;
 
 public class LeaseEndWriterTests
 {

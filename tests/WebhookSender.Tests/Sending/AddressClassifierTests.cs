@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WebhookSender.Tests.Destinations;
+namespace WebhookSender.Tests.Sending;
 
 // Classification only: nothing here opens a connection to any of these addresses.
 public class AddressClassifierTests

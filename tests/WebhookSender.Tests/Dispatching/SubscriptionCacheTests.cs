@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using WebhookSender.Tests.Infrastructure;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 public class SubscriptionCacheTests
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WebhookSender.Tests.Destinations;
+namespace WebhookSender.Tests.Sending;
 
 // Decisions only: nothing here opens a connection.
 public class DestinationGuardTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.DeliveryLog;
 
 public class RecordedHeadersTests
 {

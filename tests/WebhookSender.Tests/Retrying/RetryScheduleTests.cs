@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using RichardSzalay.MockHttp;
 using WebhookSender.Tests.Infrastructure;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Retrying;
 
 /// <summary>The retry schedule walked in fake time: days of retries in milliseconds.</summary>
 public class RetryScheduleTests

@@ -6,7 +6,7 @@ using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
 using WebhookSender.Storage;
 
-namespace WebhookSender.Tests.Delivery;
+namespace WebhookSender.Tests.Dispatching;
 
 /// <summary>One slow or dead endpoint never stalls the others: probation pool, per-endpoint cap, circuit (issue 19, item 1).</summary>
 public class EndpointIsolationTests
