@@ -62,6 +62,35 @@ internal sealed class QueryValues(HttpRequest request)
         return allowed.Contains(lower) ? lower : Refuse<string?>(name, $"'{text}' is not one of: {string.Join(", ", allowed)}.");
     }
 
+    /// <summary>
+    /// The subscription list's cursor (its core form is the last id of a page, which would let a caller start anywhere):
+    /// handed out as base64url of that id, so that what comes back is either a cursor this API made or refused.
+    /// </summary>
+    public string? OpaqueCursor()
+    {
+        if (Text("cursor") is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            string id = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(text));
+            if (id.StartsWith("sub_", StringComparison.Ordinal))
+            {
+                return id;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return Refuse<string?>("cursor", $"The cursor '{text}' is not one this list handed out. Pass the nextCursor of the previous page unchanged, or none for the first page.");
+    }
+
+    public static string? ToOpaqueCursor(string? cursor) =>
+        cursor is null ? null : System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(cursor));
+
     private T Refuse<T>(string name, string error)
     {
         _errors[name] = [error];

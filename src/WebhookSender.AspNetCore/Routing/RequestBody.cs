@@ -61,7 +61,9 @@ internal static class RequestBody
         }
         catch (JsonException ex)
         {
-            string field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            // A value of the wrong type or an unknown field is the field's problem; broken JSON is the body's.
+            bool aboutField = ex.Message.Contains("could not be converted", StringComparison.Ordinal) || ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            string field = aboutField && ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
             return (null, ApiProblems.Invalid(field, Describe(ex)));
         }
     }
@@ -108,6 +110,6 @@ internal static class RequestBody
             ? $"This field is not part of the request: {reason} Check its spelling against the API's documentation."
             : reason.Contains("could not be converted", StringComparison.Ordinal)
                 ? "The value has the wrong type for this field (a string where a number is expected, say)."
-                : $"The body is not valid JSON here: {reason}";
+                : $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {reason}";
     }
 }

@@ -92,7 +92,7 @@ internal static class SubscriptionEndpoints
             EventType = query.Text("eventType"),
             IsActive = query.Boolean("active"),
             Limit = query.Limit() ?? api.Options.DefaultPageSize,
-            Cursor = query.Text("cursor"),
+            Cursor = query.OpaqueCursor(),
         };
         if (query.Problem is { } invalid)
         {
@@ -101,7 +101,7 @@ internal static class SubscriptionEndpoints
 
         var page = await subscriptions.ListAsync(request, context.RequestAborted).ConfigureAwait(false);
         var now = api.Time.GetUtcNow();
-        return TypedResults.Ok(new PageResource<SubscriptionResource>([.. page.Items.Select(s => Resources.From(s, now))], page.NextCursor));
+        return TypedResults.Ok(new PageResource<SubscriptionResource>([.. page.Items.Select(s => Resources.From(s, now))], QueryValues.ToOpaqueCursor(page.NextCursor)));
     }
 
     private static async Task<IResult> CreateAsync(WebhookApiContext api, HttpContext context, IWebhookSubscriptions subscriptions)

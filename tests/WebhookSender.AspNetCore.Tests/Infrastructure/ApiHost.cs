@@ -38,7 +38,12 @@ public sealed class ApiHost : IAsyncDisposable
 
     public IWebhookPublisher Publisher => Services.GetRequiredService<IWebhookPublisher>();
 
-    public static async Task<ApiHost> StartAsync(Action<WebhookApiOptions>? api = null, Action<WebApplicationBuilder>? services = null, Action<RouteGroupBuilder>? group = null)
+    public static async Task<ApiHost> StartAsync(
+        Action<WebhookApiOptions>? api = null,
+        Action<WebApplicationBuilder>? services = null,
+        Action<RouteGroupBuilder>? group = null,
+        string prefix = Prefix,
+        Func<Microsoft.AspNetCore.Http.HttpContext, System.Security.Claims.ClaimsPrincipal>? user = null)
     {
         var receiver = await WebhookTestReceiver.StartAsync();
         var builder = WebApplication.CreateSlimBuilder();
@@ -55,8 +60,18 @@ public sealed class ApiHost : IAsyncDisposable
             .AddInMemoryStore();
         services?.Invoke(builder);
         var app = builder.Build();
+        if (user is not null)
+        {
+            // Stands in for the host's authentication: the user is whoever the request says.
+            app.Use((context, next) =>
+            {
+                context.User = user(context);
+                return next(context);
+            });
+        }
+
         app.MapOpenApi();
-        var mapped = app.MapWebhooks(Prefix, api);
+        var mapped = app.MapWebhooks(prefix, api);
         group?.Invoke(mapped);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
