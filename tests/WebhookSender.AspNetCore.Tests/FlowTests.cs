@@ -40,9 +40,16 @@ public sealed class FlowTests
         Assert.Equal("/orders", received.Single(r => r.WebhookId == published.MessageId).Path);
 
         // The log: the delivery succeeded, its attempt shows the request and the response.
-        var deliveries = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", $"/{id}/deliveries?status=succeeded")));
-        var delivery = deliveries["items"]!.AsArray().Single(d => (string?)d!["messageId"] == published.MessageId)!;
-        Assert.Equal("succeeded", (string?)delivery["status"]);
+        // The outcome is stored just after the receiver answered: ask until it shows.
+        JsonNode? delivery = null;
+        for (var deadline = DateTime.UtcNow + Wait; delivery is null && DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            var deliveries = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", $"/{id}/deliveries?status=succeeded")));
+            delivery = deliveries["items"]!.AsArray().SingleOrDefault(d => (string?)d!["messageId"] == published.MessageId);
+        }
+
+        Assert.True(delivery is not null, "the delivery never showed as succeeded");
+        Assert.Equal(1, (int)delivery["attemptCount"]!);
         var attempts = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", $"/{id}/attempts?messageId={published.MessageId}")));
         var summary = attempts["items"]!.AsArray().Single()!;
         Assert.Equal("succeeded", (string?)summary["status"]);

@@ -40,7 +40,15 @@ public sealed class TenancyTests
         await host.Receiver.WaitForCountAsync("/globex", 1, TimeSpan.FromSeconds(20));
         var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new OrderCreated("o", 1, 1m, [])) { TenantId = "globex" });
         await host.Receiver.WaitForAsync(all => all.Any(r => r.WebhookId == published.MessageId), TimeSpan.FromSeconds(20));
-        var attempt = (await host.Services.GetRequiredService<IWebhookDeliveries>().ListAttemptsAsync(new AttemptQuery { SubscriptionId = theirs })).Items[0];
+        var log = host.Services.GetRequiredService<IWebhookDeliveries>();
+        DeliveryAttempt? attempt = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); attempt is null && DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            // Stored just after the receiver answered.
+            attempt = (await log.ListAttemptsAsync(new AttemptQuery { SubscriptionId = theirs, MessageId = published.MessageId })).Items.FirstOrDefault();
+        }
+
+        Assert.NotNull(attempt);
         var before = await host.Services.GetRequiredService<IWebhookSubscriptions>().GetAsync(theirs);
         string path = rest.Replace("{attempt}", attempt.Id.ToString("N"), StringComparison.Ordinal).Replace("{message}", published.MessageId, StringComparison.Ordinal);
 

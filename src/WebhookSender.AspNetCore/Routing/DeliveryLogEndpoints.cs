@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace WebhookSender.AspNetCore;
@@ -12,7 +13,10 @@ internal static class DeliveryLogEndpoints
 
     public static void Map(RouteGroupBuilder group, WebhookApiContext api)
     {
-        group.MapGet("/{id}/deliveries", (HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
+        // The query parameters are read (and refused with a problem) by QueryValues; declared here for the OpenAPI document.
+        group.MapGet("/{id}/deliveries", (
+                HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log,
+                [FromQuery] string? status, [FromQuery] string? since, [FromQuery] string? until, [FromQuery] string? messageId, [FromQuery] string? limit, [FromQuery] string? cursor) =>
             SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, s => ListDeliveriesAsync(api, context, s, log)))
             .WithName("ListWebhookDeliveries")
             .WithSummary("List a subscription's deliveries")
@@ -22,7 +26,9 @@ internal static class DeliveryLogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Read, api.Options);
 
-        group.MapGet("/{id}/attempts", (HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
+        group.MapGet("/{id}/attempts", (
+                HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log,
+                [FromQuery] string? status, [FromQuery] string? since, [FromQuery] string? until, [FromQuery] string? messageId, [FromQuery] string? deliveryId, [FromQuery] string? limit, [FromQuery] string? cursor) =>
             SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, s => ListAttemptsAsync(api, context, s, log)))
             .WithName("ListWebhookAttempts")
             .WithSummary("List a subscription's attempts")

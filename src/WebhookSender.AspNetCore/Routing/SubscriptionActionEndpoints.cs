@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace WebhookSender.AspNetCore;
@@ -77,10 +78,10 @@ internal static class SubscriptionActionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
-        group.MapPost("/{id}/test", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+        group.MapPost("/{id}/test", (HttpContext context, string id, IWebhookSubscriptions subscriptions, [FromQuery] string? eventType) =>
             WithSubscriptionAsync(api, context, id, subscriptions, async s =>
             {
-                var report = await subscriptions.TestAsync(s.Id, new QueryValues(context.Request).Text("eventType"), context.RequestAborted).ConfigureAwait(false);
+                var report = await subscriptions.TestAsync(s.Id, string.IsNullOrEmpty(eventType) ? null : eventType, context.RequestAborted).ConfigureAwait(false);
                 return TypedResults.Ok(Resources.From(report));
             }))
             .WithName("TestWebhookSubscription")

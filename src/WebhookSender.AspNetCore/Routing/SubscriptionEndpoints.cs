@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace WebhookSender.AspNetCore;
@@ -11,7 +12,9 @@ internal static class SubscriptionEndpoints
 {
     public static void Map(RouteGroupBuilder group, WebhookApiContext api)
     {
-        group.MapGet("/", (HttpContext context, IWebhookSubscriptions subscriptions) => ListAsync(api, context, subscriptions))
+        // The query parameters are read (and refused with a problem) by QueryValues; declared here for the OpenAPI document.
+        group.MapGet("/", (HttpContext context, IWebhookSubscriptions subscriptions, [FromQuery] string? eventType, [FromQuery] string? active, [FromQuery] string? limit, [FromQuery] string? cursor) =>
+                ListAsync(api, context, subscriptions))
             .WithName("ListWebhookSubscriptions")
             .WithSummary("List subscriptions")
             .WithDescription("The workspace's subscriptions by id, a page at a time. Filters: eventType (those that receive it), active (true or false); paging: limit (1 to 1000), cursor (the previous page's nextCursor).")

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.OpenApi;
 using WebhookSender;
 using WebhookSender.AspNetCore;
 
@@ -34,6 +35,27 @@ public static class WebhookEndpointRouteBuilderExtensions
         var api = new WebhookApiContext(options, TenantResolution.For(options, RoutePatternFactory.Parse(prefix)), endpoints.ServiceProvider);
         var group = endpoints.MapGroup(prefix).WithTags("Webhooks");
         group.AddEndpointFilter(new ProblemFilter());
+        if (api.Tenancy.RouteParameter is { } tenantParameter)
+        {
+            group.AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                if (!operation.Parameters.Any(p => p.Name == tenantParameter))
+                {
+                    operation.Parameters.Insert(0, new OpenApiParameter
+                    {
+                        Name = tenantParameter,
+                        In = ParameterLocation.Path,
+                        Required = true,
+                        Description = "The tenant (workspace) whose webhooks these are.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
         group.ProducesProblem(StatusCodes.Status403Forbidden);
 
         EventTypeEndpoints.Map(group, api);

@@ -16,6 +16,9 @@ internal sealed class TenantResolution
         IsSingleTenant = singleTenant;
     }
 
+    /// <summary>The route parameter that holds the tenant, when it comes from the route.</summary>
+    public string? RouteParameter => _routeParameter;
+
     /// <summary>Whether the host has no tenants: every caller sees every subscription.</summary>
     public bool IsSingleTenant { get; }
 
