@@ -37,6 +37,7 @@ public sealed class ErrorTests
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field), $"expected an error for '{field}', got: {problem.ToJsonString()}");
         Assert.All(errors, e => Assert.All(e.Value!.AsArray(), message => Assert.False(string.IsNullOrWhiteSpace((string?)message))));
+        Assert.DoesNotContain("WebhookSender.", problem.ToJsonString(), StringComparison.Ordinal); // no CLR type names for a caller to puzzle over
         Assert.Empty((await host.Services.GetRequiredService<IWebhookSubscriptions>().ListAsync()).Items);
     }
 

@@ -106,8 +106,9 @@ internal static class RequestBody
         string message = ex.Message;
         int path = message.IndexOf(" Path:", StringComparison.Ordinal);
         string reason = path > 0 ? message[..path] : message;
+        string field = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "this field";
         return reason.Contains("could not be mapped", StringComparison.Ordinal)
-            ? $"This field is not part of the request: {reason} Check its spelling against the API's documentation."
+            ? $"'{field}' is not a field of this request; check its spelling against the API's documentation."
             : reason.Contains("could not be converted", StringComparison.Ordinal)
                 ? "The value has the wrong type for this field (a string where a number is expected, say)."
                 : $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {reason}";
