@@ -17,7 +17,7 @@ internal static class DeliveryLogEndpoints
         group.MapGet("/{id}/deliveries", (
                 HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log,
                 [FromQuery] string? status, [FromQuery] string? since, [FromQuery] string? until, [FromQuery] string? messageId, [FromQuery] string? limit, [FromQuery] string? cursor) =>
-            SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, s => ListDeliveriesAsync(api, context, s, log)))
+            api.WithSubscriptionAsync(context, id, subscriptions, s => ListDeliveriesAsync(api, context, s, log)))
             .WithName("ListWebhookDeliveries")
             .WithSummary("List a subscription's deliveries")
             .WithDescription("Newest first. Filters: status (queued, dispatched, succeeded, failed), since and until (ISO 8601, by creation time), messageId; paging: limit, cursor.")
@@ -29,7 +29,7 @@ internal static class DeliveryLogEndpoints
         group.MapGet("/{id}/attempts", (
                 HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log,
                 [FromQuery] string? status, [FromQuery] string? since, [FromQuery] string? until, [FromQuery] string? messageId, [FromQuery] string? deliveryId, [FromQuery] string? limit, [FromQuery] string? cursor) =>
-            SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, s => ListAttemptsAsync(api, context, s, log)))
+            api.WithSubscriptionAsync(context, id, subscriptions, s => ListAttemptsAsync(api, context, s, log)))
             .WithName("ListWebhookAttempts")
             .WithSummary("List a subscription's attempts")
             .WithDescription("Every HTTP exchange, newest first, without bodies. Filters: status (succeeded, failed), since and until (ISO 8601, by start time), messageId, deliveryId; paging: limit, cursor.")
@@ -39,7 +39,7 @@ internal static class DeliveryLogEndpoints
             .WithAccess(WebhookApiAccess.Read, api.Options);
 
         group.MapGet("/{id}/attempts/{attemptId}", (HttpContext context, string id, string attemptId, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
-            SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
                 Guid.TryParseExact(attemptId, "N", out var guid)
                 && await log.GetAttemptAsync(guid, context.RequestAborted).ConfigureAwait(false) is { } attempt
                 && attempt.SubscriptionId == s.Id
@@ -53,7 +53,7 @@ internal static class DeliveryLogEndpoints
             .WithAccess(WebhookApiAccess.Read, api.Options);
 
         group.MapPost("/{id}/messages/{messageId}/redeliver", (HttpContext context, string id, string messageId, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
-            SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
             {
                 // The message must have been for this subscription: another tenant's message ids are not to be probed.
                 var sent = await log.ListAsync(new DeliveryQuery { SubscriptionId = s.Id, MessageId = messageId, Limit = 1 }, context.RequestAborted).ConfigureAwait(false);
@@ -73,7 +73,7 @@ internal static class DeliveryLogEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapPost("/{id}/recover", (HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
-            SubscriptionActionEndpoints.WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
             {
                 var (input, invalid) = await RequestBody.ReadAsync<RecoverInput>(context.Request, api).ConfigureAwait(false);
                 if (invalid is not null)

@@ -11,7 +11,7 @@ internal static class SubscriptionActionEndpoints
     public static void Map(RouteGroupBuilder group, WebhookApiContext api)
     {
         group.MapPost("/{id}/enable", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s => TypedResults.Ok(Resources.From(await subscriptions.EnableAsync(s.Id, context.RequestAborted).ConfigureAwait(false), api.Time.GetUtcNow()))))
+            api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Ok(Resources.From(await subscriptions.EnableAsync(s.Id, context.RequestAborted).ConfigureAwait(false), api.Time.GetUtcNow()))))
             .WithName("EnableWebhookSubscription")
             .WithSummary("Enable a subscription")
             .WithDescription("Starts sending deliveries again and clears the failure streak.")
@@ -20,7 +20,7 @@ internal static class SubscriptionActionEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapPost("/{id}/disable", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
             {
                 var (input, invalid) = await RequestBody.ReadAsync(context.Request, api, empty: new DisableInput()).ConfigureAwait(false);
                 return invalid ?? TypedResults.Ok(Resources.From(await subscriptions.DisableAsync(s.Id, input!.Reason, context.RequestAborted).ConfigureAwait(false), api.Time.GetUtcNow()));
@@ -35,7 +35,7 @@ internal static class SubscriptionActionEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapGet("/{id}/secret", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s => TypedResults.Ok(new SecretResource(await subscriptions.GetSecretAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
+            api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Ok(new SecretResource(await subscriptions.GetSecretAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
             .WithName("GetWebhookSubscriptionSecret")
             .WithSummary("Get the signing secret")
             .WithDescription("The current signing secret, for a receiver that lost it. Guarded by the write policy: it lets anyone who has it forge webhooks.")
@@ -44,7 +44,7 @@ internal static class SubscriptionActionEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapPost("/{id}/rotate-secret", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
             {
                 var (input, invalid) = await RequestBody.ReadAsync(context.Request, api, empty: new RotateSecretInput()).ConfigureAwait(false);
                 if (invalid is not null)
@@ -70,7 +70,7 @@ internal static class SubscriptionActionEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapPost("/{id}/ping", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s => TypedResults.Accepted((string?)null, new PingResource(await subscriptions.PingAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
+            api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Accepted((string?)null, new PingResource(await subscriptions.PingAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
             .WithName("PingWebhookSubscription")
             .WithSummary("Ping a subscription")
             .WithDescription("Queues a webhook.ping event to the endpoint; find how it went in the delivery log by its message id.")
@@ -79,7 +79,7 @@ internal static class SubscriptionActionEndpoints
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
         group.MapPost("/{id}/test", (HttpContext context, string id, IWebhookSubscriptions subscriptions, [FromQuery] string? eventType) =>
-            WithSubscriptionAsync(api, context, id, subscriptions, async s =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
             {
                 var report = await subscriptions.TestAsync(s.Id, string.IsNullOrEmpty(eventType) ? null : eventType, context.RequestAborted).ConfigureAwait(false);
                 return TypedResults.Ok(Resources.From(report));
@@ -91,19 +91,5 @@ internal static class SubscriptionActionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Write, api.Options);
-    }
-
-    /// <summary>Runs <paramref name="action"/> on the caller's subscription <paramref name="id"/>; another tenant's answers 404.</summary>
-    public static async Task<IResult> WithSubscriptionAsync(
-        WebhookApiContext api, HttpContext context, string id, IWebhookSubscriptions subscriptions, Func<WebhookSubscription, Task<IResult>> action)
-    {
-        if (!api.TryGetTenant(context, out var tenant, out var problem))
-        {
-            return problem!;
-        }
-
-        return await api.FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is { } subscription
-            ? await action(subscription).ConfigureAwait(false)
-            : WebhookApiContext.SubscriptionNotFound(id);
     }
 }

@@ -31,17 +31,16 @@ internal static class SubscriptionEndpoints
             .ProducesValidationProblem()
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
-        group.MapGet("/{id}", async (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            !api.TryGetTenant(context, out var tenant, out var problem) ? problem!
-            : await api.FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is { } found ? TypedResults.Ok(Resources.From(found, api.Time.GetUtcNow()))
-            : WebhookApiContext.SubscriptionNotFound(id))
+        group.MapGet("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+            api.WithSubscriptionAsync(context, id, subscriptions, found => Task.FromResult<IResult>(TypedResults.Ok(Resources.From(found, api.Time.GetUtcNow())))))
             .WithName("GetWebhookSubscription")
             .WithSummary("Get a subscription")
             .Produces<SubscriptionResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Read, api.Options);
 
-        group.MapPut("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) => ReplaceAsync(api, context, id, subscriptions))
+        group.MapPut("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+            api.WithSubscriptionAsync(context, id, subscriptions, current => ReplaceAsync(api, context, current, subscriptions)))
             .WithName("ReplaceWebhookSubscription")
             .WithSummary("Replace a subscription")
             .WithDescription("Replaces every setting; a field left out takes its default. Credentials read back as ******** keep their stored values when sent back so.")
@@ -51,7 +50,8 @@ internal static class SubscriptionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
-        group.MapPatch("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) => PatchAsync(api, context, id, subscriptions))
+        group.MapPatch("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+            api.WithSubscriptionAsync(context, id, subscriptions, current => PatchAsync(api, context, current, subscriptions)))
             .WithName("UpdateWebhookSubscription")
             .WithSummary("Update some settings of a subscription")
             .WithDescription("A JSON merge patch (RFC 7386): the fields sent change, null clears one, the rest keep their values.")
@@ -61,18 +61,9 @@ internal static class SubscriptionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookApiAccess.Write, api.Options);
 
-        group.MapDelete("/{id}", async (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
-            {
-                if (!api.TryGetTenant(context, out var tenant, out var problem))
-                {
-                    return problem!;
-                }
-
-                return await api.FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is null
-                    || !await subscriptions.DeleteAsync(id, context.RequestAborted).ConfigureAwait(false)
-                    ? WebhookApiContext.SubscriptionNotFound(id)
-                    : TypedResults.NoContent();
-            })
+        group.MapDelete("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async current =>
+                await subscriptions.DeleteAsync(current.Id, context.RequestAborted).ConfigureAwait(false) ? TypedResults.NoContent() : WebhookApiContext.SubscriptionNotFound(id)))
             .WithName("DeleteWebhookSubscription")
             .WithSummary("Delete a subscription")
             .WithDescription("Deletes the subscription; its pending deliveries are not sent. Answers 204 with no body.")
@@ -125,34 +116,14 @@ internal static class SubscriptionEndpoints
         return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(resource.Id)}", new CreatedSubscriptionResource(resource, created.Secret));
     }
 
-    private static async Task<IResult> ReplaceAsync(WebhookApiContext api, HttpContext context, string id, IWebhookSubscriptions subscriptions)
+    private static async Task<IResult> ReplaceAsync(WebhookApiContext api, HttpContext context, WebhookSubscription current, IWebhookSubscriptions subscriptions)
     {
-        if (!api.TryGetTenant(context, out var tenant, out var problem))
-        {
-            return problem!;
-        }
-
-        if (await api.FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is not { } current)
-        {
-            return WebhookApiContext.SubscriptionNotFound(id);
-        }
-
         var (input, invalid) = await RequestBody.ReadAsync<SubscriptionInput>(context.Request, api).ConfigureAwait(false);
         return invalid ?? await UpdateAsync(api, subscriptions, current, input!, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> PatchAsync(WebhookApiContext api, HttpContext context, string id, IWebhookSubscriptions subscriptions)
+    private static async Task<IResult> PatchAsync(WebhookApiContext api, HttpContext context, WebhookSubscription current, IWebhookSubscriptions subscriptions)
     {
-        if (!api.TryGetTenant(context, out var tenant, out var problem))
-        {
-            return problem!;
-        }
-
-        if (await api.FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is not { } current)
-        {
-            return WebhookApiContext.SubscriptionNotFound(id);
-        }
-
         var (patch, invalid) = await RequestBody.ReadObjectAsync(context.Request, api).ConfigureAwait(false);
         if (invalid is not null)
         {

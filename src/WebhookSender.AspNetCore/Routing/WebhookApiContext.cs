@@ -47,6 +47,19 @@ internal sealed class WebhookApiContext(WebhookApiOptions options, TenantResolut
         return subscription is not null && Tenancy.Owns(tenantId, subscription.TenantId) ? subscription : null;
     }
 
+    /// <summary>Runs <paramref name="action"/> on the caller's subscription <paramref name="id"/>; another tenant's answers 404.</summary>
+    public async Task<IResult> WithSubscriptionAsync(HttpContext context, string id, IWebhookSubscriptions subscriptions, Func<WebhookSubscription, Task<IResult>> action)
+    {
+        if (!TryGetTenant(context, out var tenant, out var problem))
+        {
+            return problem!;
+        }
+
+        return await FindAsync(subscriptions, tenant, id, context.RequestAborted).ConfigureAwait(false) is { } subscription
+            ? await action(subscription).ConfigureAwait(false)
+            : SubscriptionNotFound(id);
+    }
+
     public static IResult SubscriptionNotFound(string id) =>
         ApiProblems.NotFound($"There is no subscription '{id}' in this workspace. List the subscriptions to find its id.");
 
