@@ -87,9 +87,9 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The <c>user-agent</c> header sent with every request.</summary>
+    /// <summary>The <c>user-agent</c> header sent with every request. Default: <c>WebhookSender/</c> and the package version, for example <c>WebhookSender/0.1.0</c>.</summary>
     [Required]
-    public string UserAgent { get; set; } = "WebhookSender/0.1";
+    public string UserAgent { get; set; } = "WebhookSender/" + typeof(WebhookOptions).Assembly.GetName().Version!.ToString(3);
 
     /// <summary>
     /// Header names (case-insensitive) whose values are credentials, on top of <c>Authorization</c>,
