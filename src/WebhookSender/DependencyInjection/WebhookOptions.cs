@@ -99,9 +99,13 @@ public sealed class WebhookOptions
     /// </summary>
     public ISet<string> RedactedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How event data and context are turned into JSON. Default: the web defaults (camelCase property names).</summary>
+    /// <summary>
+    /// How event data and context are turned into JSON. Default: the web defaults (camelCase property names), with
+    /// reflection-based metadata where the app allows reflection. Under native AOT or trimming, add a
+    /// <c>JsonSerializerContext</c> that lists the data types: <c>JsonSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
+    /// </summary>
     [Required]
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = DefaultJsonOptions.Create();
 
     /// <summary>Which destinations requests may reach (the SSRF guard).</summary>
     public WebhookDestinationOptions Destinations { get; } = new();
