@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookSender;
 
@@ -59,7 +60,7 @@ public static class WebhooksBuilderExtensions
     /// <summary>Registers a handler told about failed attempts, exhausted deliveries and disabled or recovered subscriptions.</summary>
     /// <typeparam name="THandler">The handler type, created once (singleton).</typeparam>
     /// <param name="builder">The webhooks builder.</param>
-    public static IWebhooksBuilder AddNotificationHandler<THandler>(this IWebhooksBuilder builder)
+    public static IWebhooksBuilder AddNotificationHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IWebhooksBuilder builder)
         where THandler : class, IWebhookNotificationHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -73,7 +74,7 @@ public static class WebhooksBuilderExtensions
     /// </summary>
     /// <typeparam name="TSerializer">The serializer, created once (singleton).</typeparam>
     /// <param name="builder">The webhooks builder.</param>
-    public static IWebhooksBuilder AddSerializer<TSerializer>(this IWebhooksBuilder builder)
+    public static IWebhooksBuilder AddSerializer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSerializer>(this IWebhooksBuilder builder)
         where TSerializer : class, IEventSerializer
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -18,7 +18,8 @@ internal sealed partial class EventTypeCatalog : IWebhookEventTypes
 
     public EventTypeCatalog(IEnumerable<WebhookEventType> registered, IOptions<WebhookOptions> options)
     {
-        _types[PingType] = new WebhookEventType(PingType, "Sent when a subscription is created or pinged, to check the endpoint.", new { zen = "Webhooks are working." });
+        // JSON rather than an anonymous object, which would need reflection to serialize (not there under native AOT).
+        _types[PingType] = new WebhookEventType(PingType, "Sent when a subscription is created or pinged, to check the endpoint.", JsonElement.Parse("""{"zen":"Webhooks are working."}"""));
         foreach (var type in registered.Select(t => WithSchema(t, options.Value.JsonSerializerOptions)))
         {
             if (!_types.TryAdd(type.Name, type))
@@ -41,10 +42,11 @@ internal sealed partial class EventTypeCatalog : IWebhookEventTypes
         }
 
         // As the first publish would: the host's options, read-only from now on, resolving types by reflection unless
-        // the host gave them a resolver (source-generated, for trimmed and AOT apps).
-        if (!serializerOptions.IsReadOnly)
+        // the host gave them a resolver (source-generated, for trimmed and AOT apps). Options without a resolver get the
+        // reflection one from GetTypeInfo below (filling it in here would need reflection under native AOT too).
+        if (!serializerOptions.IsReadOnly && serializerOptions.TypeInfoResolver is not null)
         {
-            serializerOptions.MakeReadOnly(populateMissingResolver: true);
+            serializerOptions.MakeReadOnly();
         }
 
         // The schema describes what receivers get: numbers read from strings (the web defaults) are still written as numbers.
