@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace WebhookSender;
 
@@ -111,6 +112,7 @@ public sealed class WebhookOptions
     public WebhookDestinationOptions Destinations { get; } = new();
 
     /// <summary>How the dispatcher is shared between endpoints, and when an endpoint's circuit opens.</summary>
+    [ValidateObjectMembers]
     public WebhookEndpointOptions Endpoints { get; } = new();
 
     internal static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
