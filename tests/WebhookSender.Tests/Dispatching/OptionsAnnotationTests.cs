@@ -18,6 +18,15 @@ public class OptionsAnnotationTests
     }
 
     [Fact]
+    public void The_check_fails_a_validator_that_enforces_nothing()
+    {
+        var report = AnnotatedOptions.Check(new NothingEnforced(), static () => new WebhookOptions());
+
+        Assert.Contains(report.Problems, p => p.StartsWith("WebhookOptions.Endpoints.BreakDuration [Range]: ", StringComparison.Ordinal) && p.Contains("passes the generated validator", StringComparison.Ordinal));
+        Assert.Equal(report.Checked.Count, report.Problems.Count);
+    }
+
+    [Fact]
     public void AddWebhooks_registers_the_generated_validator_and_the_cross_field_rules()
     {
         var services = new ServiceCollection();
@@ -28,5 +37,10 @@ public class OptionsAnnotationTests
 
         Assert.Contains(validators, v => v is WebhookOptionsValidator);
         Assert.Contains(validators, v => v is WebhookOptionsCustomValidator);
+    }
+
+    private sealed class NothingEnforced : IValidateOptions<WebhookOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WebhookOptions options) => ValidateOptionsResult.Success;
     }
 }
