@@ -153,6 +153,11 @@ internal static class AnnotatedOptions
                 }
 
                 break;
+            case var other when Limit(other, "Minimum") is TimeSpan lowest && Limit(other, "Maximum") is TimeSpan highest:
+                // A TimeSpan range of the package's own (trimming-safe) kind.
+                yield return lowest - TimeSpan.FromTicks(1);
+                yield return highest + TimeSpan.FromTicks(1);
+                break;
             case RegularExpressionAttribute:
                 yield return "Not Valid!";
                 yield return " ";
@@ -160,6 +165,8 @@ internal static class AnnotatedOptions
                 break;
         }
     }
+
+    private static object? Limit(ValidationAttribute attribute, string name) => attribute.GetType().GetProperty(name)?.GetValue(attribute);
 
     private static bool TryConvert(decimal number, Type type, out object? value)
     {

@@ -34,11 +34,11 @@ public sealed class WebhookEndpointOptions
     public int FailureThreshold { get; set; } = 5;
 
     /// <summary>How long a circuit stays open the first time; each failed probe doubles it. Default 30 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest a circuit stays open between two probes. Default 10 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The per-endpoint cap in effect for a dispatcher with <paramref name="dispatcherConcurrency"/> slots.</summary>

@@ -14,6 +14,7 @@ public class OptionsAnnotationTests
         Assert.Empty(report.Problems);
         Assert.Contains("WebhookOptions.MaxConcurrency [Range]", report.Checked);
         Assert.Contains("WebhookOptions.UserAgent [Required]", report.Checked);
+        Assert.Contains("WebhookOptions.LeaseDuration [TimeSpanRange]", report.Checked);
         Assert.Contains("WebhookOptions.Endpoints.FailureThreshold [Range]", report.Checked); // nested options too
     }
 
@@ -22,7 +23,7 @@ public class OptionsAnnotationTests
     {
         var report = AnnotatedOptions.Check(new NothingEnforced(), static () => new WebhookOptions());
 
-        Assert.Contains(report.Problems, p => p.StartsWith("WebhookOptions.Endpoints.BreakDuration [Range]: ", StringComparison.Ordinal) && p.Contains("passes the generated validator", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith("WebhookOptions.Endpoints.BreakDuration [TimeSpanRange]: ", StringComparison.Ordinal) && p.Contains("passes the generated validator", StringComparison.Ordinal));
         Assert.Equal(report.Checked.Count, report.Problems.Count);
     }
 
