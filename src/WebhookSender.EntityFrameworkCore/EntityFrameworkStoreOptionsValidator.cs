@@ -2,34 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace WebhookSender.EntityFrameworkCore;
 
-/// <summary>Cross-field rules of <see cref="EntityFrameworkStoreOptions"/>.</summary>
-internal sealed class EntityFrameworkStoreOptionsValidator : IValidateOptions<EntityFrameworkStoreOptions>
+/// <summary>
+/// Checks the attributes of <see cref="EntityFrameworkStoreOptions"/> with code the options source generator writes at
+/// build time, instead of reading them by reflection at start-up (which trimming and native AOT cannot follow). The rules
+/// attributes cannot state are in <see cref="EntityFrameworkStoreOptionsCustomValidator"/>.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class EntityFrameworkStoreOptionsValidator : IValidateOptions<EntityFrameworkStoreOptions>
 {
-    public ValidateOptionsResult Validate(string? name, EntityFrameworkStoreOptions options)
-    {
-        var failures = new List<string>();
-        if (options.SucceededRetention is { } succeeded && succeeded <= TimeSpan.Zero)
-        {
-            failures.Add($"EntityFrameworkStoreOptions.SucceededRetention ({succeeded}) must be positive, or null to keep succeeded deliveries.");
-        }
-
-        if (options.FailedRetention is { } failed && failed <= TimeSpan.Zero)
-        {
-            failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({failed}) must be positive, or null to keep failed deliveries.");
-        }
-
-        if (options.SucceededRetention is { } s && options.FailedRetention is { } f && f < s)
-        {
-            failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({f}) is shorter than SucceededRetention ({s}); keep failed deliveries at least as long, so there is time to look into them.");
-        }
-
-        if (options.InstanceTimeout < options.HeartbeatInterval * 3)
-        {
-            failures.Add(
-                $"EntityFrameworkStoreOptions.InstanceTimeout ({options.InstanceTimeout}) must be at least three times HeartbeatInterval ({options.HeartbeatInterval}): " +
-                "an instance stops sending one interval before the others may take its deliveries over, and should survive a failed heartbeat.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }

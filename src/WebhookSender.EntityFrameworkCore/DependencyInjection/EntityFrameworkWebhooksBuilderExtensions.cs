@@ -43,13 +43,13 @@ public static class EntityFrameworkWebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        var options = services.AddOptions<EntityFrameworkStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        var options = services.AddOptionsWithValidateOnStart<EntityFrameworkStoreOptions, EntityFrameworkStoreOptionsValidator>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntityFrameworkStoreOptions>, EntityFrameworkStoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntityFrameworkStoreOptions>, EntityFrameworkStoreOptionsCustomValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntityFrameworkStoreOptions>, ContextRegistrationValidator<TContext>>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookContextFactory, WebhookContextFactory<TContext>>();

@@ -30,7 +30,7 @@ public static class InMemoryWebhooksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var options = builder.Services.AddOptions<InMemoryStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Services.AddOptionsWithValidateOnStart<InMemoryStoreOptions, InMemoryStoreOptionsValidator>();
         if (configure is not null)
         {
             options.Configure(configure);

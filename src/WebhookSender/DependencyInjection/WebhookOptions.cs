@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace WebhookSender;
 
@@ -18,11 +19,11 @@ public sealed class WebhookOptions
     public double RetryJitter { get; set; } = 0.2;
 
     /// <summary>The longest <c>Retry-After</c> (429, 503) honoured; longer requests are cut to this. Default 1 hour.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [TimeSpanRange("00:00:00", "1.00:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long one attempt may take, from connecting to reading the capped response. Default 15 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
@@ -37,7 +38,7 @@ public sealed class WebhookOptions
     /// How long a dispatcher holds a delivery before another may take it. Must be at least twice <see cref="AttemptTimeout"/>.
     /// Default 2 minutes.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -56,7 +57,7 @@ public sealed class WebhookOptions
     /// new URL, a rotated secret, a disabled subscription) applies here within this time. <see cref="TimeSpan.Zero"/>
     /// reads every time. Default 1 second.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan SubscriptionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How much of a response body is read and kept; the rest is never buffered. Default 64 KiB.</summary>
@@ -84,7 +85,7 @@ public sealed class WebhookOptions
     public int? MaxSubscriptionsPerTenant { get; set; }
 
     /// <summary>How long a rotated-out secret keeps signing by default. Default 24 hours.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    [TimeSpanRange("00:00:00", "30.00:00:00")]
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>The <c>user-agent</c> header sent with every request. Default: <c>WebhookSender/</c> and the package version, for example <c>WebhookSender/0.1.0</c>.</summary>
@@ -111,6 +112,7 @@ public sealed class WebhookOptions
     public WebhookDestinationOptions Destinations { get; } = new();
 
     /// <summary>How the dispatcher is shared between endpoints, and when an endpoint's circuit opens.</summary>
+    [ValidateObjectMembers]
     public WebhookEndpointOptions Endpoints { get; } = new();
 
     internal static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =

@@ -18,13 +18,13 @@ public static class WebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<WebhookOptions>().ValidateDataAnnotations().ValidateOnStart();
+        var options = services.AddOptionsWithValidateOnStart<WebhookOptions, WebhookOptionsValidator>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsCustomValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
@@ -61,7 +61,7 @@ public static class WebhookServiceCollectionExtensions
             // The host creates hosted services before it validates options: say what is missing instead of a DI error.
             if (sp.GetService<IDeliveryQueue>() is null)
             {
-                throw new InvalidOperationException(WebhookOptionsValidator.MissingStoreMessage);
+                throw new InvalidOperationException(WebhookOptionsCustomValidator.MissingStoreMessage);
             }
 
             return ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp);

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace WebhookSender;
@@ -12,10 +12,14 @@ namespace WebhookSender;
 /// </summary>
 internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timeProvider, ILogger<LocalDeliveries> logger)
 {
-    private readonly ConcurrentQueue<DeliveryLease> _queue = new();
-    private readonly Lock _signalGate = new();
-    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _signalObserved;
+    // Unbounded: the room is counted by the reservations below, which publishers take before they store, not by the
+    // channel. Never completed: the dispatcher may open it again. Several readers: after Close, publishers drain it too.
+    // Continuations run asynchronously, so a publisher's write never runs the dispatcher's loop on its own thread.
+    private readonly Channel<DeliveryLease> _waiting = Channel.CreateUnbounded<DeliveryLease>(new UnboundedChannelOptions { SingleReader = false });
+
+    // The dispatcher's current wait, given again while pending: a waiter it left behind (the store had work first) would
+    // otherwise stay in the channel's list until the next write, and with no handoff there may never be one.
+    private Task? _wait;
 
     // Reserved by publishers storing, plus queued here; at most the capacity. Zero capacity: no handoff.
     private int _pending;
@@ -75,12 +79,7 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
         Interlocked.Add(ref _pending, leases.Count - reserved);
         foreach (var lease in leases)
         {
-            _queue.Enqueue(lease);
-        }
-
-        if (leases.Count > 0)
-        {
-            Signal();
+            _waiting.Writer.TryWrite(lease); // an unbounded channel that is never completed takes every item
         }
 
         // Closed while these were being stored: its drain may have run before they arrived.
@@ -101,7 +100,7 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
     {
         List<DeliveryLease>? stale = null;
         int taken = 0;
-        while (into.Count < max && _queue.TryDequeue(out var lease))
+        while (into.Count < max && _waiting.Reader.TryRead(out var lease))
         {
             taken++;
             if (lease.ExpiresAt < mustHoldUntil)
@@ -118,36 +117,27 @@ internal sealed class LocalDeliveries(IDeliveryQueue queue, TimeProvider timePro
         return stale;
     }
 
-    /// <summary>Completes when deliveries are queued here: at once if some are, else at the next <see cref="Add"/>.</summary>
+    /// <summary>
+    /// Completes when deliveries are queued here: at once if some are, else at the next <see cref="Add"/>. Called by the
+    /// dispatcher's loop only.
+    /// </summary>
     public Task WaitAsync()
     {
-        Task next;
-        lock (_signalGate)
+        if (_wait is { IsCompleted: false } pending)
         {
-            _signalObserved = true;
-            next = _signal.Task;
+            return pending;
         }
 
-        // Queued before the signal was taken: that Add saw no waiter and signalled nobody.
-        return _queue.IsEmpty ? next : Task.CompletedTask;
-    }
-
-    private void Signal()
-    {
-        TaskCompletionSource signalled;
-        lock (_signalGate)
+        var wait = _waiting.Reader.WaitToReadAsync();
+        if (wait.IsCompleted)
         {
-            if (!_signalObserved)
-            {
-                return;
-            }
-
-            signalled = _signal;
-            _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _signalObserved = false;
+            _ = wait.Result; // consumed, so the channel can reuse its waiter
+            _wait = null;
+            return Task.CompletedTask;
         }
 
-        signalled.TrySetResult();
+        _wait = wait.AsTask();
+        return _wait;
     }
 
     /// <summary>

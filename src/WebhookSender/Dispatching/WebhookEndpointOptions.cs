@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace WebhookSender;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed class WebhookEndpointOptions
     /// The most attempts in flight to one proven endpoint. <see langword="null"/> (the default) allows a quarter of
     /// <see cref="WebhookOptions.MaxConcurrency"/>, at least 1. Raise it for a host with one busy endpoint.
     /// </summary>
+    [Range(1, 4096)]
     public int? MaxConcurrency { get; set; }
 
     /// <summary>
@@ -23,15 +26,19 @@ public sealed class WebhookEndpointOptions
     /// processor, so the pool is large: it must hold every endpoint that hangs at once for new and recovering endpoints to
     /// get their turn. Default 256.
     /// </summary>
+    [Range(1, 65536)]
     public int MaxProbationConcurrency { get; set; } = 256;
 
     /// <summary>Failed attempts in a row that open an endpoint's circuit. 0 never opens it. Default 5.</summary>
+    [Range(0, 1000)]
     public int FailureThreshold { get; set; } = 5;
 
     /// <summary>How long a circuit stays open the first time; each failed probe doubles it. Default 30 seconds.</summary>
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest a circuit stays open between two probes. Default 10 minutes.</summary>
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The per-endpoint cap in effect for a dispatcher with <paramref name="dispatcherConcurrency"/> slots.</summary>

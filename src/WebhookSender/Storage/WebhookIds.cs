@@ -23,8 +23,9 @@ internal static class WebhookIds
     /// <summary>
     /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds of <paramref name="now"/>, then 74 random bits, like
     /// <see cref="Guid.CreateVersion7(DateTimeOffset)"/>. The random bits come from the same cryptographic generator, but
-    /// a kilobyte at a time per thread: <see cref="Guid.NewGuid"/> asks the OS for every id (on Linux a read of
-    /// /dev/urandom, a system call per id), which the profile of the dispatcher showed as 2 % of its CPU.
+    /// a kilobyte at a time per thread: <see cref="Guid.CreateVersion7(DateTimeOffset)"/> asks the OS for every id (on
+    /// Linux a read of /dev/urandom), a system call that costs many times the rest of making an id, and the dispatcher
+    /// makes one per attempt (the figures are in docs/benchmarks.md, "Ids").
     /// </summary>
     public static Guid NewVersion7(DateTimeOffset now)
     {

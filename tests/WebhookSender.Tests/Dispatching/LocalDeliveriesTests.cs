@@ -40,6 +40,23 @@ public class LocalDeliveriesTests
     }
 
     [Fact]
+    public async Task A_wait_the_dispatcher_left_behind_is_given_again_until_deliveries_arrive()
+    {
+        var (local, _) = Create();
+        local.Open(capacity: 2);
+        var first = local.WaitAsync();
+
+        // The loop waits again after the store had work first; a second waiter would stay until the next handoff.
+        Assert.Same(first, local.WaitAsync());
+        Assert.False(first.IsCompleted);
+
+        Assert.True(local.TryReserve(1));
+        local.Add([Lease("dlv_1")], reserved: 1);
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(local.WaitAsync().IsCompleted); // still waiting to be taken
+    }
+
+    [Fact]
     public async Task A_lease_that_would_lapse_too_soon_is_returned_for_the_queue_instead_of_taken()
     {
         var (local, queue) = Create();
