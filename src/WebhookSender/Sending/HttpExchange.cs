@@ -11,6 +11,7 @@ namespace WebhookSender;
 /// <param name="ReasonPhrase">The response's reason phrase, trailing full stops and spaces removed.</param>
 /// <param name="TransportError">Why no response arrived, in words for the delivery log; <see langword="null"/> when one did.</param>
 /// <param name="RetryAfter">The delay a 429 or 503 asked for with <c>Retry-After</c>.</param>
+/// <param name="ErrorType">Why no response arrived, as one of few values for the <c>error.type</c> tag (see <see cref="TelemetryTags.ErrorType"/>).</param>
 internal sealed record HttpExchange(
     DateTimeOffset StartedAt,
     TimeSpan Duration,
@@ -18,4 +19,5 @@ internal sealed record HttpExchange(
     AttemptResponse? Response,
     string? ReasonPhrase,
     string? TransportError,
-    TimeSpan? RetryAfter);
+    TimeSpan? RetryAfter,
+    string? ErrorType = null);
