@@ -5,7 +5,7 @@ using WebhookSender.Tests.Infrastructure;
 
 namespace WebhookSender.Tests.Telemetry;
 
-/// <summary>The spans: publish (producer), deliver (internal, linked to the publish), and HttpClient's client span under it.</summary>
+/// <summary>The spans: publish (producer), deliver (internal, linked to the publish), HttpClient's client span under it, and <c>traceparent</c>.</summary>
 public class TracingTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
@@ -103,5 +103,60 @@ public class TracingTests
         Assert.Equal(4, deliver.GetTagItem("messaging.batch.message_count"));
         Assert.Null(deliver.GetTagItem("webhooks.event_type")); // mixed types
         Assert.Equal(publishes.Select(p => $"{p.TraceId}-{p.SpanId}").Order(), deliver.Links.Select(l => $"{l.Context.TraceId}-{l.Context.SpanId}").Order());
+    }
+
+    [Fact]
+    public async Task With_PropagateTraceContext_the_receiver_gets_a_traceparent_in_the_delivery_trace_and_nothing_else_of_it()
+    {
+        // A sampler that sets a tracestate, and baggage on the delivery span: neither may leave the host.
+        using var spans = new ActivityRecorder(traceState: "vendor=internal", started: a =>
+        {
+            if (a.OperationName == WebhookTelemetry.DeliverActivityName)
+            {
+                a.AddBaggage("tenant.plan", "internal");
+            }
+        });
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        await using var host = await TestHost.StartAsync(o => o.PropagateTraceContext = true);
+        await host.SubscribeAsync(receiver.UrlFor("/traced"));
+
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+
+        var received = Assert.Single(await receiver.WaitForCountAsync("/traced", 1, Wait));
+        var deliver = await spans.DeliveryOfAsync(published.MessageId);
+        var http = Assert.Single(spans.HttpClientSpansUnder(deliver));
+        Assert.True(received.Headers.TryGetValue("traceparent", out string? traceParent), "no traceparent header");
+        Assert.True(ActivityContext.TryParse(traceParent, null, out var sent), $"invalid traceparent '{traceParent}'");
+        Assert.Equal(deliver.TraceId, sent.TraceId);
+        Assert.Equal(http.SpanId, sent.SpanId); // the receiver's span is a child of HttpClient's
+        Assert.Equal(ActivityTraceFlags.Recorded, sent.TraceFlags);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", traceParent);
+        Assert.Equal("vendor=internal", deliver.TraceStateString); // so the check below means something
+        AssertNoOtherTraceHeaders(received);
+    }
+
+    [Fact]
+    public async Task Without_PropagateTraceContext_no_trace_header_is_sent_even_while_HttpClient_spans_are_recorded()
+    {
+        using var spans = new ActivityRecorder(traceState: "vendor=internal");
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        await using var host = await TestHost.StartAsync();
+        await host.SubscribeAsync(receiver.UrlFor("/untraced"));
+
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+
+        var received = Assert.Single(await receiver.WaitForCountAsync("/untraced", 1, Wait));
+        var deliver = await spans.DeliveryOfAsync(published.MessageId);
+        Assert.Single(spans.HttpClientSpansUnder(deliver)); // HttpClient's span is made, and would have been propagated
+        Assert.False(received.Headers.ContainsKey("traceparent"), $"traceparent sent: {received.Headers.GetValueOrDefault("traceparent")}");
+        AssertNoOtherTraceHeaders(received);
+    }
+
+    private static void AssertNoOtherTraceHeaders(ReceivedWebhook received)
+    {
+        foreach (string name in new[] { "tracestate", "baggage", "Correlation-Context", "Request-Id" })
+        {
+            Assert.False(received.Headers.ContainsKey(name), $"{name} sent: {received.Headers.GetValueOrDefault(name)}");
+        }
     }
 }
