@@ -159,7 +159,7 @@ internal sealed class WebhookTelemetry
                 activity.SetTag(BatchMessageCount, count);
             }
 
-            activity.SetTag(ServerAddress, subscription.Url.IdnHost);
+            activity.SetTag(ServerAddress, subscription.Url.Host); // as HttpClient's span has it
             activity.SetTag(ServerPort, subscription.Url.Port);
         }
 
