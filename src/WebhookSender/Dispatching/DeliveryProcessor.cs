@@ -55,7 +55,7 @@ internal sealed class DeliveryProcessor(
             }
 
             accepted = await SendAsync(
-                subscription!, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription!), TraceContext.LinksTo(message), batchSize: null, cancellationToken)
+                subscription!, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription!), TraceContext.LinksTo(message), cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -81,7 +81,7 @@ internal sealed class DeliveryProcessor(
         // The first attempt seals the batch: its id becomes the key, so a retry sends exactly these members again.
         string batchId = batchKey.StartsWith("msg_", StringComparison.Ordinal) ? batchKey : WebhookIds.NewMessageId(timeProvider.GetUtcNow());
         string? eventType = messages.Select(m => m.EventType).Distinct().Count() == 1 ? messages[0].EventType : null;
-        return await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), TraceContext.LinksTo(messages), sendable.Count, cancellationToken)
+        return await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), TraceContext.LinksTo(messages), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -129,8 +129,8 @@ internal sealed class DeliveryProcessor(
     }
 
     /// <summary>
-    /// Sends one request for <paramref name="members"/>, judges and records it; returns whether it was accepted. The span
-    /// links to where the messages were published (<paramref name="links"/>); <paramref name="batchSize"/> is set for batches.
+    /// Sends one request for <paramref name="members"/>, judges and records it; returns whether it was accepted. Its span
+    /// links to where the messages were published (<paramref name="links"/>).
     /// </summary>
     private async Task<bool> SendAsync(
         WebhookSubscription subscription,
@@ -139,18 +139,13 @@ internal sealed class DeliveryProcessor(
         string? eventType,
         SerializedPayload payload,
         ActivityLink[]? links,
-        int? batchSize,
         CancellationToken cancellationToken)
     {
-        using var activity = WebhookTelemetry.StartDelivery(subscription, webhookId, eventType, batchSize, links);
+        using var activity = WebhookTelemetry.StartDelivery(subscription, members, webhookId, eventType, links);
         var exchange = await sender.SendAsync(subscription, webhookId, eventType, payload, cancellationToken).ConfigureAwait(false);
         var first = members[0].Delivery;
         var verdict = retryPolicy.Judge(exchange, subscription, first);
-        string outcome = verdict.OutcomeTag(exchange.Response);
-        int? statusCode = exchange.Response?.StatusCode;
-        string? errorType = WebhookTelemetry.ErrorTypeOf(exchange, verdict);
-        WebhookTelemetry.EndDelivery(activity, outcome, statusCode, errorType, verdict.Error);
-        telemetry.RecordAttempt(eventType ?? WebhookTelemetry.BatchEventType, outcome, statusCode, errorType, exchange.Duration);
+        telemetry.RecordAttempt(activity, exchange, verdict, eventType);
 
         // Saved even if the host is stopping: the request went out and its result must not be lost.
         await recorder.RecordAsync(subscription, members, webhookId, exchange, verdict, payload.Warnings).ConfigureAwait(false);

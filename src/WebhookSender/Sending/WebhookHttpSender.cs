@@ -62,7 +62,7 @@ internal sealed class WebhookHttpSender(
             var responseRecord = new AttemptResponse(
                 (int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted, credentials), CredentialRedaction.Scrub(body, credentials), truncated);
             string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ') is { Length: > 0 } trimmed ? CredentialRedaction.Scrub(trimmed, credentials) : null;
-            return new HttpExchange(startedAt, Elapsed(), requestRecord, responseRecord, phrase, TransportError: null, RetryAfter(response));
+            return new HttpExchange(startedAt, Elapsed(), requestRecord, responseRecord, phrase, Failure: null, RetryAfter(response));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -81,7 +81,7 @@ internal sealed class WebhookHttpSender(
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
         HttpExchange Failed(string error, string errorType) =>
-            new(startedAt, Elapsed(), requestRecord, Response: null, ReasonPhrase: null, CredentialRedaction.Scrub(error, credentials), RetryAfter: null, errorType);
+            new(startedAt, Elapsed(), requestRecord, Response: null, ReasonPhrase: null, new TransportFailure(CredentialRedaction.Scrub(error, credentials), errorType), RetryAfter: null);
     }
 
     /// <summary>The signed request: Standard Webhooks headers, the subscription's own headers, its authentication.</summary>

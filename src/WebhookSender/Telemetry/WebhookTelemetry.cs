@@ -65,13 +65,29 @@ internal sealed class WebhookTelemetry
 
     public void RecordDeferred(string reason, int count) => Deferred.Add(count, new KeyValuePair<string, object?>(DeferReason, reason));
 
-    public void RecordAttempt(string eventType, string outcome, int? statusCode, string? errorType, TimeSpan duration)
+    /// <summary>
+    /// Describes an attempt on its span (<see cref="StartDelivery"/>'s) and in the attempt metrics; <paramref name="eventType"/>
+    /// is <see langword="null"/> for a batch of mixed types.
+    /// </summary>
+    public void RecordAttempt(Activity? activity, HttpExchange exchange, AttemptVerdict verdict, string? eventType)
     {
-        if (!Attempts.Enabled && !Duration.Enabled)
+        if (activity is null && !Attempts.Enabled && !Duration.Enabled)
         {
             return;
         }
 
+        string outcome = verdict.OutcomeTag(exchange.Response);
+        int? statusCode = exchange.Response?.StatusCode;
+        string? errorType = ErrorTypeOf(exchange, verdict);
+        EndDelivery(activity, outcome, statusCode, errorType, verdict.Error);
+        if (Attempts.Enabled || Duration.Enabled)
+        {
+            RecordAttempt(eventType ?? BatchEventType, outcome, statusCode, errorType, exchange.Duration);
+        }
+    }
+
+    private void RecordAttempt(string eventType, string outcome, int? statusCode, string? errorType, TimeSpan duration)
+    {
         var tags = new TagList { { EventType, eventType }, { Outcome, outcome } };
         if (statusCode is { } status)
         {
@@ -91,11 +107,11 @@ internal sealed class WebhookTelemetry
     /// The <c>error.type</c> of an attempt: <see langword="null"/> when it succeeded; the status code of a response that
     /// failed; what the sender found when none arrived.
     /// </summary>
-    public static string? ErrorTypeOf(HttpExchange exchange, AttemptVerdict verdict) =>
+    private static string? ErrorTypeOf(HttpExchange exchange, AttemptVerdict verdict) =>
         verdict.Succeeded ? null
         : exchange.Response is { } response
             ? response.StatusCode is >= 200 and < 300 && response.BodyTruncated ? ErrorTypes.ResponseTooLarge : StatusCodeValues.Text(response.StatusCode)
-        : exchange.ErrorType ?? ErrorTypes.Other;
+        : exchange.Failure?.ErrorType ?? ErrorTypes.Other;
 
     /// <summary>Starts the producer span of a publish, a child of the caller's activity.</summary>
     public static Activity? StartPublish(string eventType)
@@ -131,7 +147,7 @@ internal sealed class WebhookTelemetry
     /// the messages were published in (<paramref name="links"/>), as the messaging conventions have a consumer's
     /// process span do: a retry may run days after the publish, and a batch has many publishes.
     /// </summary>
-    public static Activity? StartDelivery(WebhookSubscription subscription, string webhookId, string? eventType, int? batchSize, ActivityLink[]? links)
+    public static Activity? StartDelivery(WebhookSubscription subscription, IReadOnlyList<DeliveryLease> members, string webhookId, string? eventType, ActivityLink[]? links)
     {
         // Whatever activity runs around the dispatcher (a host started inside one) is not this delivery's parent, nor
         // HttpClient's. Only the caller's flow sees the change: it is an async method.
@@ -154,9 +170,10 @@ internal sealed class WebhookTelemetry
             activity.SetTag(MessageId, webhookId);
             activity.SetTag(SubscriptionId, subscription.Id);
             activity.SetTag(EventType, eventType);
-            if (batchSize is { } count)
+            // A batch goes under an id of its own, a single delivery under its message's.
+            if (!string.Equals(webhookId, members[0].Delivery.MessageId, StringComparison.Ordinal))
             {
-                activity.SetTag(BatchMessageCount, count);
+                activity.SetTag(BatchMessageCount, members.Count);
             }
 
             activity.SetTag(ServerAddress, subscription.Url.Host); // as HttpClient's span has it
@@ -167,7 +184,7 @@ internal sealed class WebhookTelemetry
     }
 
     /// <summary>Describes how the attempt ended; a failed one sets the span's status to error, with the attempt log's words.</summary>
-    public static void EndDelivery(Activity? activity, string outcome, int? statusCode, string? errorType, string? error)
+    private static void EndDelivery(Activity? activity, string outcome, int? statusCode, string? errorType, string? error)
     {
         if (activity is not { IsAllDataRequested: true })
         {
