@@ -28,6 +28,8 @@ public abstract partial class StoreContractTests
         var stored = Assert.Single(page.Items);
         Assert.Equal(Json(attempt), Json(stored));
         Assert.Equal(attempt.Id, stored.Id);
+        Assert.Equal(Json(attempt), Json((await Store.GetAttemptAsync(attempt.Id, None))!));
+        Assert.Null(await Store.GetAttemptAsync(Guid.CreateVersion7(ContractData.Start), None));
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.AddAttemptAsync(attempt, None));
     }
 

@@ -161,6 +161,40 @@ public abstract partial class StoreContractTests
         Assert.Empty((await Store.ListSubscriptionsAsync(new SubscriptionQuery { TenantId = "t3" }, None)).Items);
     }
 
+    [Fact]
+    public async Task List_filters_by_event_type_received_and_by_active_and_pages_within_the_filter()
+    {
+        await AddAllAsync(
+            ContractData.Subscription("sub_1", "t1", ["order.created"]),
+            ContractData.Subscription("sub_2", "t1", ["order.shipped"]),
+            ContractData.Subscription("sub_3", "t1", ["*"]),
+            ContractData.Subscription("sub_4", "t1", ["order.created", "order.shipped"], isActive: false),
+            ContractData.Subscription("sub_5", "t1"),
+            ContractData.Subscription("sub_6", "t2", ["order.created"]));
+
+        async Task<string[]> IdsAsync(SubscriptionQuery query)
+        {
+            var ids = new List<string>();
+            string? cursor = null;
+            int pages = 0;
+            do
+            {
+                var page = await Store.ListSubscriptionsAsync(query with { Cursor = cursor, Limit = 1 }, None);
+                ids.AddRange(page.Items.Select(s => s.Id));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && ++pages < 10);
+            return [.. ids];
+        }
+
+        // Naming the type, or taking every type (a wildcard or no types at all), both receive it.
+        Assert.Equal(["sub_1", "sub_3", "sub_4", "sub_5"], await IdsAsync(new SubscriptionQuery { TenantId = "t1", EventType = "order.created" }));
+        Assert.Equal(["sub_1", "sub_3", "sub_5"], await IdsAsync(new SubscriptionQuery { TenantId = "t1", EventType = "order.created", IsActive = true }));
+        Assert.Equal(["sub_4"], await IdsAsync(new SubscriptionQuery { TenantId = "t1", IsActive = false }));
+        Assert.Equal(["sub_1", "sub_3", "sub_4", "sub_5", "sub_6"], await IdsAsync(new SubscriptionQuery { EventType = "order.created" }));
+        Assert.Empty(await IdsAsync(new SubscriptionQuery { TenantId = "t2", EventType = "order.shipped" }));
+    }
+
     private async Task AddAllAsync(params WebhookSubscription[] subscriptions)
     {
         foreach (var subscription in subscriptions)

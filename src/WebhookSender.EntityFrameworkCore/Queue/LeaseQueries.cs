@@ -5,13 +5,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace WebhookSender.EntityFrameworkCore;
 
-/// <summary>The database products the store runs on.</summary>
-internal enum StoreProvider
-{
-    PostgreSql,
-    Sqlite,
-}
-
 /// <summary>
 /// Every provider-specific SQL statement of the package, in one place: the lease queries, PostgreSQL's
 /// <c>NOTIFY</c>/<c>LISTEN</c>, (in <see cref="RowWriter"/>) the hot path's writes and (in <see cref="InstanceQueries"/>)

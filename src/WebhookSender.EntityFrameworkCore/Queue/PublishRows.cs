@@ -2,9 +2,3 @@ namespace WebhookSender.EntityFrameworkCore;
 
 /// <summary>What publishing a message stores: its row, its deliveries, and the queue rows of those still to be sent.</summary>
 internal sealed record PublishRows(MessageRow Message, IReadOnlyList<DeliveryRow> Deliveries, IReadOnlyList<QueueRow> Queue);
-
-/// <summary>
-/// The end of one lease: the delivery's new state, the lease token that must still hold, and the delivery's place in the
-/// queue from now on (<see langword="null"/> once it is finished: its queue row goes).
-/// </summary>
-internal readonly record struct EndedLease(DeliveryRow Row, string LeaseId, QueueRow? Queue);

@@ -89,4 +89,15 @@ internal sealed partial class EntityFrameworkWebhookStore
             return new WebhookPage<DeliveryAttempt>([.. items.Select(RowMapping.ToModel)], next);
         });
     }
+
+    public Task<DeliveryAttempt?> GetAttemptAsync(Guid id, CancellationToken cancellationToken)
+    {
+        string key = id.ToString("N");
+        return GuardAsync("reading an attempt", async () =>
+        {
+            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var row = await lease.Context.Set<AttemptRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == key, cancellationToken).ConfigureAwait(false);
+            return row is null ? null : RowMapping.ToModel(row);
+        });
+    }
 }

@@ -118,6 +118,16 @@ internal sealed partial class EntityFrameworkWebhookStore
                 rows = rows.Where(s => s.TenantId == tenantId);
             }
 
+            if (query.IsActive is { } active)
+            {
+                rows = rows.Where(s => s.IsActive == active);
+            }
+
+            if (query.EventType is { } eventType)
+            {
+                return await ListReceivingAsync(rows, eventType, query.Cursor, limit, cancellationToken).ConfigureAwait(false);
+            }
+
             if (query.Cursor is { } cursor)
             {
                 rows = rows.Where(s => string.Compare(s.Id, cursor) > 0);
@@ -128,6 +138,34 @@ internal sealed partial class EntityFrameworkWebhookStore
             var items = page.Take(limit).Select(_documents.ToModel).ToList();
             return new WebhookPage<WebhookSubscription>(items, page.Count > limit ? items[^1].Id : null);
         });
+    }
+
+    /// <summary>
+    /// A page of the subscriptions among <paramref name="rows"/> that receive <paramref name="eventType"/>. The match index
+    /// holds active subscriptions only, and a listing shows disabled ones too, so the documents are read in id order
+    /// and tested until the page is full.
+    /// </summary>
+    private async Task<WebhookPage<WebhookSubscription>> ListReceivingAsync(
+        IQueryable<SubscriptionRow> rows, string eventType, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        const int Chunk = 256;
+        var items = new List<WebhookSubscription>(Math.Min(limit + 1, 64));
+        while (items.Count <= limit)
+        {
+            var after = cursor;
+            var chunk = await (after is null ? rows : rows.Where(s => string.Compare(s.Id, after) > 0))
+                .OrderBy(s => s.Id).Take(Chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+            items.AddRange(chunk.Select(_documents.ToModel).Where(s => s.Accepts(eventType)));
+            if (chunk.Count < Chunk)
+            {
+                break;
+            }
+
+            cursor = chunk[^1].Id;
+        }
+
+        var page = items.Take(limit).ToList();
+        return new WebhookPage<WebhookSubscription>(page, items.Count > limit ? page[^1].Id : null);
     }
 
     public Task<IReadOnlyList<WebhookSubscription>> FindSubscriptionsAsync(string eventType, string? tenantId, CancellationToken cancellationToken)

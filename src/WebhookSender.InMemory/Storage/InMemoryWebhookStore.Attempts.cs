@@ -113,6 +113,15 @@ internal sealed partial class InMemoryWebhookStore
         }
     }
 
+    public Task<DeliveryAttempt?> GetAttemptAsync(Guid id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_attempts.TryGetValue(id, out var entry) ? entry.Attempt : null);
+        }
+    }
+
     private static bool Matches(AttemptQuery query, DeliveryAttempt attempt) =>
         (query.SubscriptionId is null || string.Equals(attempt.SubscriptionId, query.SubscriptionId, StringComparison.Ordinal))
         && (query.MessageId is null || string.Equals(attempt.MessageId, query.MessageId, StringComparison.Ordinal))

@@ -28,8 +28,8 @@ internal sealed partial class InMemoryWebhookStore
 
     /// <summary>
     /// Stores concurrent publishes under one holder of the lock (flat combining): a caller that finds another storing
-    /// leaves its publish in the queue and awaits it, instead of spinning on the lock. On 2 busy cores the holder is often
-    /// preempted, and publishers spinning for it cost 10–15 % of the load test's CPU.
+    /// leaves its publish in the queue and awaits it, instead of spinning on the lock: on busy cores the holder is often
+    /// preempted, and spinning publishers waste the CPU it needs (docs/benchmarks-history.md, "flat combining").
     /// </summary>
     private sealed class PublishCombiner(InMemoryWebhookStore store)
     {

@@ -120,7 +120,12 @@ internal sealed partial class InMemoryWebhookStore
                     return Task.FromResult(new WebhookPage<WebhookSubscription>(items, items[^1].Id));
                 }
 
-                items.Add(_subscriptions[id]);
+                var subscription = _subscriptions[id];
+                if ((query.IsActive is not { } active || subscription.IsActive == active)
+                    && (query.EventType is not { } eventType || subscription.Accepts(eventType)))
+                {
+                    items.Add(subscription);
+                }
             }
 
             return Task.FromResult(new WebhookPage<WebhookSubscription>(items, null));

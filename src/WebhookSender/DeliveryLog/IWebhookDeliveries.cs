@@ -1,3 +1,5 @@
+using WebhookSender.Storage;
+
 namespace WebhookSender;
 
 /// <summary>The delivery log and manual redelivery.</summary>
@@ -21,6 +23,10 @@ public interface IWebhookDeliveries
 
     /// <summary>Lists attempts, newest first.</summary>
     Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one attempt with its request and response (credentials redacted), or <see langword="null"/>.</summary>
+    /// <exception cref="NotSupportedException">The registered store does not implement <see cref="IWebhookStore.GetAttemptAsync"/>.</exception>
+    Task<DeliveryAttempt?> GetAttemptAsync(Guid attemptId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends a stored message to a subscription again (trigger <see cref="AttemptTrigger.Manual"/>), with the same

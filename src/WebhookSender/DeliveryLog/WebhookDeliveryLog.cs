@@ -32,6 +32,9 @@ internal sealed class WebhookDeliveryLog(IWebhookStore store, TimeProvider timeP
         return store.ListAttemptsAsync(query, cancellationToken);
     }
 
+    public Task<DeliveryAttempt?> GetAttemptAsync(Guid attemptId, CancellationToken cancellationToken = default) =>
+        store.GetAttemptAsync(attemptId, cancellationToken);
+
     public async Task<WebhookDelivery> RedeliverAsync(string messageId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);

@@ -87,9 +87,9 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The <c>user-agent</c> header sent with every request.</summary>
+    /// <summary>The <c>user-agent</c> header sent with every request. Default: <c>WebhookSender/</c> and the package version, for example <c>WebhookSender/0.1.0</c>.</summary>
     [Required]
-    public string UserAgent { get; set; } = "WebhookSender/0.1";
+    public string UserAgent { get; set; } = "WebhookSender/" + typeof(WebhookOptions).Assembly.GetName().Version!.ToString(3);
 
     /// <summary>
     /// Send receivers the W3C <c>traceparent</c> header of the delivery's HTTP request, so that a receiver which traces
@@ -107,9 +107,13 @@ public sealed class WebhookOptions
     /// </summary>
     public ISet<string> RedactedHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How event data and context are turned into JSON. Default: the web defaults (camelCase property names).</summary>
+    /// <summary>
+    /// How event data and context are turned into JSON. Default: the web defaults (camelCase property names), with
+    /// reflection-based metadata where the app allows reflection. Under native AOT or trimming, add a
+    /// <c>JsonSerializerContext</c> that lists the data types: <c>JsonSerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)</c>.
+    /// </summary>
     [Required]
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = DefaultJsonOptions.Create();
 
     /// <summary>Which destinations requests may reach (the SSRF guard).</summary>
     public WebhookDestinationOptions Destinations { get; } = new();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookSender;
 
@@ -14,9 +15,13 @@ public static class WebhooksBuilderExtensions
     /// <param name="name">The type name: dot-separated parts of letters, digits, '_' or '-', for example <c>order.updated</c>.</param>
     /// <param name="description">What the event means, for people choosing subscriptions.</param>
     /// <param name="example">An example payload, sent by tests and shown in catalogs.</param>
-    public static IWebhooksBuilder AddEventType(this IWebhooksBuilder builder, string name, string description, object? example = null)
+    public static IWebhooksBuilder AddEventType(this IWebhooksBuilder builder, string name, string description, object? example = null) =>
+        AddEventType(builder, new WebhookEventType(name, description, example));
+
+    private static IWebhooksBuilder AddEventType(IWebhooksBuilder builder, WebhookEventType type)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var (name, description) = (type.Name, type.Description);
         EventTypeCatalog.ValidateName(name);
         if (name == EventTypeCatalog.PingType)
         {
@@ -32,14 +37,30 @@ public static class WebhooksBuilderExtensions
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
-        builder.Services.AddSingleton(new WebhookEventType(name, description, example));
+        builder.Services.AddSingleton(type);
         return builder;
     }
+
+    /// <summary>
+    /// Adds an event type whose data is a <typeparamref name="TPayload"/>: the catalog then carries the JSON Schema of
+    /// the data, derived from the type with the serializer options payloads are written with, so the catalog a
+    /// customer reads cannot drift from the code. Otherwise as <see cref="AddEventType(IWebhooksBuilder, string, string, object?)"/>.
+    /// C# infers <typeparamref name="TPayload"/> from a typed example (an anonymous one too); pass the example as
+    /// <see cref="object"/> to register a type without a schema.
+    /// </summary>
+    /// <typeparam name="TPayload">The type of the data published with this event type.</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="name">The type name: dot-separated parts of letters, digits, '_' or '-', for example <c>order.updated</c>.</param>
+    /// <param name="description">What the event means, for people choosing subscriptions.</param>
+    /// <param name="example">An example of the data, sent by ping and test and shown in catalogs.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static IWebhooksBuilder AddEventType<TPayload>(this IWebhooksBuilder builder, string name, string description, TPayload example) =>
+        AddEventType(builder, new WebhookEventType(name, description, example) { PayloadType = typeof(TPayload) });
 
     /// <summary>Registers a handler told about failed attempts, exhausted deliveries and disabled or recovered subscriptions.</summary>
     /// <typeparam name="THandler">The handler type, created once (singleton).</typeparam>
     /// <param name="builder">The webhooks builder.</param>
-    public static IWebhooksBuilder AddNotificationHandler<THandler>(this IWebhooksBuilder builder)
+    public static IWebhooksBuilder AddNotificationHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IWebhooksBuilder builder)
         where THandler : class, IWebhookNotificationHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -53,7 +74,7 @@ public static class WebhooksBuilderExtensions
     /// </summary>
     /// <typeparam name="TSerializer">The serializer, created once (singleton).</typeparam>
     /// <param name="builder">The webhooks builder.</param>
-    public static IWebhooksBuilder AddSerializer<TSerializer>(this IWebhooksBuilder builder)
+    public static IWebhooksBuilder AddSerializer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSerializer>(this IWebhooksBuilder builder)
         where TSerializer : class, IEventSerializer
     {
         ArgumentNullException.ThrowIfNull(builder);

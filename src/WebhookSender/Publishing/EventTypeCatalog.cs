@@ -1,4 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 
 namespace WebhookSender;
 
@@ -12,10 +16,11 @@ internal sealed partial class EventTypeCatalog : IWebhookEventTypes
     private readonly Dictionary<string, WebhookEventType> _types = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<WebhookEventType> _sorted;
 
-    public EventTypeCatalog(IEnumerable<WebhookEventType> registered)
+    public EventTypeCatalog(IEnumerable<WebhookEventType> registered, IOptions<WebhookOptions> options)
     {
-        _types[PingType] = new WebhookEventType(PingType, "Sent when a subscription is created or pinged, to check the endpoint.", new { zen = "Webhooks are working." });
-        foreach (var type in registered)
+        // JSON rather than an anonymous object, which would need reflection to serialize (not there under native AOT).
+        _types[PingType] = new WebhookEventType(PingType, "Sent when a subscription is created or pinged, to check the endpoint.", JsonElement.Parse("""{"zen":"Webhooks are working."}"""));
+        foreach (var type in registered.Select(t => WithSchema(t, options.Value.JsonSerializerOptions)))
         {
             if (!_types.TryAdd(type.Name, type))
             {
@@ -27,6 +32,32 @@ internal sealed partial class EventTypeCatalog : IWebhookEventTypes
     }
 
     public IReadOnlyList<WebhookEventType> List() => _sorted;
+
+    /// <summary>The type with the JSON Schema of its payload type, exported with the options the data is serialized with.</summary>
+    private static WebhookEventType WithSchema(WebhookEventType type, JsonSerializerOptions serializerOptions)
+    {
+        if (type.PayloadType is not { } payloadType || type.Schema is not null)
+        {
+            return type;
+        }
+
+        // As the first publish would: the host's options, read-only from now on, resolving types by reflection unless
+        // the host gave them a resolver (source-generated, for trimmed and AOT apps). Options without a resolver get the
+        // reflection one from GetTypeInfo below (filling it in here would need reflection under native AOT too).
+        if (!serializerOptions.IsReadOnly && serializerOptions.TypeInfoResolver is not null)
+        {
+            serializerOptions.MakeReadOnly();
+        }
+
+        // The schema describes what receivers get: numbers read from strings (the web defaults) are still written as numbers.
+        var writing = (serializerOptions.NumberHandling & JsonNumberHandling.AllowReadingFromString) == 0
+            ? serializerOptions
+            : new JsonSerializerOptions(serializerOptions) { NumberHandling = serializerOptions.NumberHandling & ~JsonNumberHandling.AllowReadingFromString };
+        var exporterOptions = new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true };
+        var schema = writing.GetTypeInfo(payloadType).GetJsonSchemaAsNode(exporterOptions);
+        using var document = JsonDocument.Parse(schema.ToJsonString());
+        return type with { Schema = document.RootElement.Clone() };
+    }
 
     public WebhookEventType? Find(string name) => _types.GetValueOrDefault(name);
 

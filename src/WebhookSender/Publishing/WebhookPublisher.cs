@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,8 @@ internal sealed class WebhookPublisher(
     ILogger<WebhookPublisher> logger) : IWebhookPublisher
 {
     private const int MaxKeyLength = 256;
+
+    private static readonly JsonElement JsonNull = JsonElement.Parse("null");
 
     public async Task<PublishResult> PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
     {
@@ -102,8 +106,10 @@ internal sealed class WebhookPublisher(
         TenantId = webhookEvent.TenantId,
         IdempotencyKey = webhookEvent.Id,
         Timestamp = webhookEvent.OccurredAt ?? now,
-        Data = Serialize(webhookEvent.Data, nameof(WebhookEvent.Data), webhookEvent.Type, jsonOptions),
-        Context = webhookEvent.Context is { Count: > 0 } context ? Serialize(context, nameof(WebhookEvent.Context), webhookEvent.Type, jsonOptions) : null,
+        Data = Serialize(webhookEvent.Data, declaredType: null, nameof(WebhookEvent.Data), webhookEvent.Type, jsonOptions),
+        Context = webhookEvent.Context is { Count: > 0 } context
+            ? Serialize(context, typeof(IReadOnlyDictionary<string, object?>), nameof(WebhookEvent.Context), webhookEvent.Type, jsonOptions)
+            : null,
         Attributes = webhookEvent.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : WebhookMessage.EmptyAttributes,
         CreatedAt = now,
         TraceParent = TraceContext.Current(),
@@ -111,18 +117,19 @@ internal sealed class WebhookPublisher(
 
     /// <summary>
     /// Serializes the event's data or context; what System.Text.Json refuses becomes a validation error that names the
-    /// event and says what to do, instead of the serializer's bare exception.
+    /// event and says what to do, instead of the serializer's bare exception. <paramref name="declaredType"/> is the
+    /// context's declared type, or <see langword="null"/> for the runtime type, as the serializer picks for an <see cref="object"/>.
     /// </summary>
-    private static JsonElement Serialize(object? value, string field, string eventType, JsonSerializerOptions jsonOptions)
+    private static JsonElement Serialize(object? value, Type? declaredType, string field, string eventType, JsonSerializerOptions jsonOptions)
     {
         try
         {
-            return JsonSerializer.SerializeToElement(value, jsonOptions);
+            return ToElement(value, declaredType, jsonOptions);
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException or InvalidOperationException)
         {
             string what = field == nameof(WebhookEvent.Data) ? "data" : "context";
-            if (IsNonFiniteNumber(value, jsonOptions))
+            if (IsNonFiniteNumber(value, declaredType, jsonOptions))
             {
                 throw new WebhookValidationException(field,
                     $"The {what} of event '{eventType}' holds a number that is NaN or Infinity, which JSON cannot carry. Send null or a string " +
@@ -130,14 +137,17 @@ internal sealed class WebhookPublisher(
                     "to send them as the strings \"NaN\", \"Infinity\" and \"-Infinity\" (if your receivers accept that).");
             }
 
+            string fix = JsonSerializer.IsReflectionEnabledByDefault
+                ? "Publish a value System.Text.Json can write (plain records or anonymous objects, no reference cycles)."
+                : "Reflection-based serialization is off (native AOT or trimming): list the type in a JsonSerializerContext added to " +
+                  "WebhookOptions.JsonSerializerOptions.TypeInfoResolverChain, or publish a JsonElement or JsonNode.";
             throw new WebhookValidationException(field,
-                $"The {what} of event '{eventType}' cannot be serialized to JSON with WebhookOptions.JsonSerializerOptions: {ex.Message} " +
-                "Publish a value System.Text.Json can write (plain records or anonymous objects, no reference cycles).");
+                $"The {what} of event '{eventType}' cannot be serialized to JSON with WebhookOptions.JsonSerializerOptions: {ex.Message} {fix}");
         }
 
         // The serializer's message for NaN and Infinity names no field; trying again with them allowed tells them apart
         // from other failures (a cycle, an unsupported type). Only on this failure path, so the copy of the options is cheap enough.
-        static bool IsNonFiniteNumber(object? value, JsonSerializerOptions jsonOptions)
+        static bool IsNonFiniteNumber(object? value, Type? declaredType, JsonSerializerOptions jsonOptions)
         {
             try
             {
@@ -145,7 +155,7 @@ internal sealed class WebhookPublisher(
                 {
                     NumberHandling = jsonOptions.NumberHandling | System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
                 };
-                JsonSerializer.SerializeToElement(value, lenient);
+                ToElement(value, declaredType, lenient);
                 return true;
             }
             catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException or InvalidOperationException)
@@ -153,6 +163,30 @@ internal sealed class WebhookPublisher(
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Type metadata comes only from the options' resolver, so that under native AOT or trimming a type the app's
+    /// JsonSerializerContext does not list fails here, with a message, rather than in trimmed-away code. A JsonElement or
+    /// JsonNode needs no metadata.
+    /// </summary>
+    private static JsonElement ToElement(object? value, Type? declaredType, JsonSerializerOptions jsonOptions) => value switch
+    {
+        null => JsonNull,
+        JsonElement element => element.Clone(),
+        JsonNode node => FromNode(node, jsonOptions),
+        _ => JsonSerializer.SerializeToElement(value, jsonOptions.GetTypeInfo(declaredType ?? value.GetType())),
+    };
+
+    private static JsonElement FromNode(JsonNode node, JsonSerializerOptions jsonOptions)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = jsonOptions.Encoder }))
+        {
+            node.WriteTo(writer, jsonOptions);
+        }
+
+        return JsonElement.Parse(buffer.WrittenSpan);
     }
 
     /// <summary>The candidates that are live and whose filters accept the message.</summary>

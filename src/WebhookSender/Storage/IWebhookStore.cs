@@ -89,4 +89,13 @@ public interface IWebhookStore
 
     /// <summary>Lists attempts, newest first.</summary>
     Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Gets one attempt by its id, or <see langword="null"/> when none (or no longer one) is stored.</summary>
+    /// <remarks>
+    /// The default implementation throws <see cref="NotSupportedException"/>, so that adapters written before it still
+    /// build; an adapter implements it (a lookup by key) to support <see cref="IWebhookDeliveries.GetAttemptAsync"/>.
+    /// </remarks>
+    Task<DeliveryAttempt?> GetAttemptAsync(Guid id, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{GetType().Name} does not look attempts up by id: implement IWebhookStore.GetAttemptAsync to use IWebhookDeliveries.GetAttemptAsync.");
 }

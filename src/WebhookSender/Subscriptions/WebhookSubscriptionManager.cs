@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -240,7 +241,8 @@ internal sealed class WebhookSubscriptionManager(
     private async Task<string> QueuePingAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var ping = new WebhookEvent(EventTypeCatalog.PingType, new { subscriptionId = subscription.Id, zen = "Webhooks are working." })
+        // A JsonObject rather than an anonymous object, which would need reflection to serialize (not there under native AOT).
+        var ping = new WebhookEvent(EventTypeCatalog.PingType, new JsonObject { ["subscriptionId"] = subscription.Id, ["zen"] = "Webhooks are working." })
         {
             TenantId = subscription.TenantId,
         };

@@ -51,6 +51,8 @@ public class KestrelDeliveryTests
         Assert.Equal("caf\u00e9 \u2713", json.RootElement.GetProperty("data").GetProperty("note").GetString());
         Assert.StartsWith("application/json", first.ContentType);
         Assert.Equal("POST", first.Method);
+        // The default user-agent carries the version set once in Directory.Build.props, which this assembly has too.
+        Assert.Equal($"WebhookSender/{typeof(KestrelDeliveryTests).Assembly.GetName().Version!.ToString(3)}", first.Headers["user-agent"]);
     }
 
     [Fact]

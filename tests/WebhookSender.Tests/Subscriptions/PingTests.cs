@@ -1,9 +1,10 @@
+using System.Text.Json;
 using WebhookSender.Testing;
 using WebhookSender.Tests.Infrastructure;
 
 namespace WebhookSender.Tests.Subscriptions;
 
-/// <summary>Pings are sent once, never retried; what docs/subscriptions.md says about a failed one.</summary>
+/// <summary>Pings are sent once, never retried; what docs/subscriptions.md says about a failed one and about their data.</summary>
 public class PingTests
 {
     [Fact]
@@ -20,6 +21,11 @@ public class PingTests
         Assert.Equal(DeliveryStatus.Failed, delivery.Status);
         Assert.Equal(1, delivery.AttemptCount);
         Assert.Single(await host.AttemptsAsync(subscription.Id));
+        using (var ping = JsonDocument.Parse(Assert.Single(receiver.Received).Body))
+        {
+            Assert.Equal($$"""{"subscriptionId":"{{subscription.Id}}","zen":"Webhooks are working."}""", ping.RootElement.GetProperty("data").GetRawText());
+        }
+
         var exhausted = await Eventually.WaitForAsync(() => Task.FromResult(host.Notifications.Exhausted.ToList()), n => n.Count == 1, "the exhausted notification");
         Assert.Equal(AttemptTrigger.Ping, exhausted[0].Delivery.Trigger);
         Assert.False(Assert.Single(host.Notifications.AttemptsFailed).WillRetry);

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace WebhookSender.AspNetCore;
+
+/// <summary>The event catalog: what a subscription can choose, with examples and schemas.</summary>
+internal static class EventTypeEndpoints
+{
+    public static void Map(RouteGroupBuilder group, WebhookApiContext api)
+    {
+        group.MapGet("/event-types", (HttpContext context, IWebhookEventTypes catalog) =>
+            !api.TryGetTenant(context, out _, out var problem)
+                ? problem!
+                : TypedResults.Ok(new PageResource<EventTypeResource>([.. catalog.List().Where(t => t.Name != "webhook.ping").Select(t => Resources.From(t, api.PayloadJson))], null)))
+            .WithName("ListWebhookEventTypes")
+            .WithSummary("List the event types")
+            .WithDescription("Every event type a subscription can choose, with its description, an example of its data and the JSON Schema of its data.")
+            .Produces<PageResource<EventTypeResource>>()
+            .WithAccess(WebhookApiAccess.Read, api.Options);
+
+        group.MapGet("/event-types/{name}", (HttpContext context, string name, IWebhookEventTypes catalog) =>
+            !api.TryGetTenant(context, out _, out var problem) ? problem!
+            : catalog.Find(name) is { } type && type.Name != "webhook.ping" ? TypedResults.Ok(Resources.From(type, api.PayloadJson))
+            : ApiProblems.NotFound($"There is no event type '{name}'. List the event types to see the names."))
+            .WithName("GetWebhookEventType")
+            .WithSummary("Get an event type")
+            .Produces<EventTypeResource>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithAccess(WebhookApiAccess.Read, api.Options);
+    }
+}
