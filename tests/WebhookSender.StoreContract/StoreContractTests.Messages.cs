@@ -5,7 +5,7 @@ namespace WebhookSender.StoreContract;
 public abstract partial class StoreContractTests
 {
     [Fact]
-    public async Task Message_round_trips_data_context_and_attributes()
+    public async Task Message_round_trips_data_context_attributes_and_trace_context()
     {
         var message = ContractData.Message("msg_1", tenantId: "t1", idempotencyKey: "order-42") with
         {
@@ -14,6 +14,7 @@ public abstract partial class StoreContractTests
             Data = JsonSerializer.SerializeToElement(new { orderId = 1042, total = 99.5, lines = new[] { new { sku = "A-1", qty = 2 } }, note = "ü \"q\"" }),
             Context = JsonSerializer.SerializeToElement(new { sender = new { id = 7 }, project = "p" }),
             Attributes = new Dictionary<string, string> { ["campaign"] = "42", ["region"] = "eu" },
+            TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         };
 
         await Store.AddMessageAsync(message, [], None);
@@ -22,7 +23,16 @@ public abstract partial class StoreContractTests
         Assert.NotNull(stored);
         Assert.Equal(Json(message), Json(stored));
         Assert.Equal(message.Timestamp, stored.Timestamp);
+        Assert.Equal(message.TraceParent, stored.TraceParent);
         Assert.Null(await Store.GetMessageAsync("msg_missing", None));
+    }
+
+    [Fact]
+    public async Task A_message_published_outside_any_trace_has_no_trace_context()
+    {
+        await Store.AddMessageAsync(ContractData.Message("msg_1"), [ContractData.Delivery("dlv_1", "msg_1")], None);
+
+        Assert.Null((await Store.GetMessageAsync("msg_1", None))!.TraceParent);
     }
 
     [Fact]

@@ -26,4 +26,7 @@ internal sealed class MessageRow
 
     /// <summary>The filter attributes as a JSON object, or <see langword="null"/> when there are none.</summary>
     public string? Attributes { get; set; }
+
+    /// <summary>The W3C traceparent the message was published in, for the delivery spans' links.</summary>
+    public string? TraceParent { get; set; }
 }

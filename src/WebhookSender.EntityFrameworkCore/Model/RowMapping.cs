@@ -42,6 +42,7 @@ internal static class RowMapping
         Data = message.Data.GetRawText(),
         Context = message.Context?.GetRawText(),
         Attributes = message.Attributes.Count == 0 ? null : JsonSerializer.Serialize(message.Attributes, Json),
+        TraceParent = message.TraceParent,
     };
 
     public static WebhookMessage ToModel(MessageRow row)
@@ -56,6 +57,7 @@ internal static class RowMapping
             CreatedAt = Time(row.CreatedAt),
             Data = ParseElement(row.Data),
             Context = row.Context is null ? null : ParseElement(row.Context),
+            TraceParent = row.TraceParent,
         };
 
         return row.Attributes is null

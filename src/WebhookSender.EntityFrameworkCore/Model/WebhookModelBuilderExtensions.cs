@@ -66,6 +66,7 @@ public static class WebhookModelBuilderExtensions
             entity.Property(m => m.Data).HasColumnName("data");
             entity.Property(m => m.Context).HasColumnName("context");
             entity.Property(m => m.Attributes).HasColumnName("attributes");
+            entity.Property(m => m.TraceParent).HasColumnName("trace_parent");
 
             // NULL keys never collide, so messages without a key are not constrained.
             entity.HasIndex(m => new { m.TenantKey, m.IdempotencyKey }).IsUnique().HasDatabaseName("ux_webhook_messages_idempotency");

@@ -100,10 +100,22 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
         catch (Exception ex) when (ex is not (WebhookStoreException or OperationCanceledException) && FindDbException(ex) is { } db)
         {
             throw new WebhookStoreException(
-                $"The webhook store's database failed while {operation}: {db.Message} Nothing was changed by this call; try again once the database is reachable.",
+                IsOlderSchema(db)
+                    ? $"The webhook store's database failed while {operation}: {db.Message} The database lacks a table or column this version of WebhookSender uses: add a migration (dotnet ef migrations add) and apply it. Nothing was changed by this call."
+                    : $"The webhook store's database failed while {operation}: {db.Message} Nothing was changed by this call; try again once the database is reachable.",
                 ex);
         }
     }
+
+    /// <summary>
+    /// A database not migrated since upgrading (a version that added a column, say): PostgreSQL's undefined_table and
+    /// undefined_column, SQLite's messages for them.
+    /// </summary>
+    private static bool IsOlderSchema(DbException db) =>
+        db.SqlState is "42P01" or "42703"
+        || db.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase)
+        || db.Message.Contains("no such column", StringComparison.OrdinalIgnoreCase)
+        || db.Message.Contains("has no column named", StringComparison.OrdinalIgnoreCase);
 
     private static async Task GuardAsync(string operation, Func<Task> action) =>
         await GuardAsync<bool>(operation, async () =>

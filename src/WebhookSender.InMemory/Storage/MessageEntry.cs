@@ -20,7 +20,7 @@ internal sealed class MessageEntry(WebhookMessage message)
 
     /// <summary>What the message costs to keep, about: its JSON (data and context) and its strings.</summary>
     public int Bytes { get; } = 200 + Raw(message.Data) + (message.Context is { } context ? Raw(context) : 0)
-        + 2 * (message.Id.Length + message.EventType.Length + (message.TenantId?.Length ?? 0) + (message.IdempotencyKey?.Length ?? 0)
+        + 2 * (message.Id.Length + message.EventType.Length + (message.TenantId?.Length ?? 0) + (message.IdempotencyKey?.Length ?? 0) + (message.TraceParent?.Length ?? 0)
             + message.Attributes.Sum(a => a.Key.Length + a.Value.Length + 24));
 
     private static int Raw(JsonElement element) => element.ValueKind == JsonValueKind.Undefined ? 0 : JsonMarshal.GetRawUtf8Value(element).Length;

@@ -93,6 +93,14 @@ public sealed class WebhookOptions
     public string UserAgent { get; set; } = "WebhookSender/" + typeof(WebhookOptions).Assembly.GetName().Version!.ToString(3);
 
     /// <summary>
+    /// Send receivers the W3C <c>traceparent</c> header of the delivery's HTTP request, so that a receiver which traces
+    /// too continues the delivery's trace. Only that header: never <c>tracestate</c> or baggage. Sent only when the
+    /// delivery is traced. Default <see langword="false"/>: receivers are usually outside the host's organisation, and
+    /// trace ids are the host's own (turn it on for receivers you run yourself).
+    /// </summary>
+    public bool PropagateTraceContext { get; set; }
+
+    /// <summary>
     /// Header names (case-insensitive) whose values are credentials, on top of <c>Authorization</c>,
     /// <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c>. Their values never show in the attempt log or
     /// logs, a subscription's static headers of these names read back as <c>********</c> from the read APIs and in

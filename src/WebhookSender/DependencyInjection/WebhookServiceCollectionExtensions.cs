@@ -71,7 +71,13 @@ public static class WebhookServiceCollectionExtensions
         // its retry schedule retries. A host may add one with ConfigureHttpClient (a circuit breaker, say); what it throws
         // is a failed attempt.
         services.AddHttpClient(WebhookHttpSender.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => DestinationGuard.CreateHandler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Destinations))
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var settings = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
+                var handler = DestinationGuard.CreateHandler(settings.Destinations);
+                handler.ActivityHeadersPropagator = TraceParentPropagator.For(settings.PropagateTraceContext);
+                return handler;
+            })
             .RemoveAllLoggers(); // the default loggers write full URLs, which may carry secrets; the dispatcher logs its own lines
 
         return new WebhooksBuilder(services);

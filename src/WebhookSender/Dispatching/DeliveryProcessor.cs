@@ -54,7 +54,9 @@ internal sealed class DeliveryProcessor(
                 continue;
             }
 
-            accepted = await SendAsync(subscription!, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription!), cancellationToken).ConfigureAwait(false);
+            accepted = await SendAsync(
+                subscription!, [lease], lease.Delivery.MessageId, lease.Delivery.EventType, payloads.Build(message, subscription!), TraceContext.LinksTo(message), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         return accepted;
@@ -79,7 +81,8 @@ internal sealed class DeliveryProcessor(
         // The first attempt seals the batch: its id becomes the key, so a retry sends exactly these members again.
         string batchId = batchKey.StartsWith("msg_", StringComparison.Ordinal) ? batchKey : WebhookIds.NewMessageId(timeProvider.GetUtcNow());
         string? eventType = messages.Select(m => m.EventType).Distinct().Count() == 1 ? messages[0].EventType : null;
-        return await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(subscription, sendable, batchId, eventType, payloads.BuildBatch(messages, subscription), TraceContext.LinksTo(messages), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -125,23 +128,24 @@ internal sealed class DeliveryProcessor(
         return (sendable, messages);
     }
 
-    /// <summary>Sends one request for <paramref name="members"/>, judges and records it; returns whether it was accepted.</summary>
+    /// <summary>
+    /// Sends one request for <paramref name="members"/>, judges and records it; returns whether it was accepted. Its span
+    /// links to where the messages were published (<paramref name="links"/>).
+    /// </summary>
     private async Task<bool> SendAsync(
-        WebhookSubscription subscription, IReadOnlyList<DeliveryLease> members, string webhookId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
+        WebhookSubscription subscription,
+        IReadOnlyList<DeliveryLease> members,
+        string webhookId,
+        string? eventType,
+        SerializedPayload payload,
+        ActivityLink[]? links,
+        CancellationToken cancellationToken)
     {
-        using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhooks.deliver", ActivityKind.Client);
-        activity?.SetTag("webhooks.message_id", webhookId);
-        activity?.SetTag("webhooks.subscription_id", subscription.Id);
-        activity?.SetTag("webhooks.event_type", eventType);
-        activity?.SetTag("webhooks.batch_size", members.Count);
-
+        using var activity = WebhookTelemetry.StartDelivery(subscription, members, webhookId, eventType, links);
         var exchange = await sender.SendAsync(subscription, webhookId, eventType, payload, cancellationToken).ConfigureAwait(false);
         var first = members[0].Delivery;
         var verdict = retryPolicy.Judge(exchange, subscription, first);
-        string outcome = verdict.OutcomeTag(exchange.Response);
-        activity?.SetTag("webhooks.outcome", outcome);
-        activity?.SetTag("http.response.status_code", exchange.Response?.StatusCode);
-        telemetry.RecordAttempt(eventType ?? "batch", outcome, exchange.Duration);
+        telemetry.RecordAttempt(activity, exchange, verdict, eventType);
 
         // Saved even if the host is stopping: the request went out and its result must not be lost.
         await recorder.RecordAsync(subscription, members, webhookId, exchange, verdict, payload.Warnings).ConfigureAwait(false);

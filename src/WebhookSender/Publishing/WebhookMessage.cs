@@ -35,5 +35,12 @@ public sealed record WebhookMessage
     /// <summary>When the message was stored.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the activity the message was published in (the <c>webhooks.publish</c> span, or the
+    /// caller's own when that is not traced), or <see langword="null"/> when nothing was traced. Delivery spans link to
+    /// it. Stores keep it as they got it; a value that does not parse is no link.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     internal static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -27,8 +26,8 @@ internal sealed class WebhookPublisher(
         ArgumentNullException.ThrowIfNull(webhookEvent);
         Validate(webhookEvent);
 
-        using var activity = WebhookTelemetry.ActivitySource.StartActivity("webhooks.publish", ActivityKind.Producer);
-        activity?.SetTag("webhooks.event_type", webhookEvent.Type);
+        // Started before the message is made: the message keeps this span's context, which its deliveries link to.
+        using var activity = WebhookTelemetry.StartPublish(webhookEvent.Type);
 
         var now = timeProvider.GetUtcNow();
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
@@ -44,12 +43,12 @@ internal sealed class WebhookPublisher(
         var stored = await StoreAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
         if (stored.Id != message.Id)
         {
-            activity?.SetTag("webhooks.duplicate", true);
+            WebhookTelemetry.EndPublish(activity, stored.Id, duplicate: true);
             return new PublishResult(stored.Id, 0, IsDuplicate: true);
         }
 
-        activity?.SetTag("webhooks.message_id", message.Id);
-        telemetry.Published.Add(1, new KeyValuePair<string, object?>("webhooks.event_type", message.EventType));
+        WebhookTelemetry.EndPublish(activity, message.Id, duplicate: false);
+        telemetry.RecordPublished(message.EventType);
         Log.MessagePublished(logger, message.Id, message.EventType, deliveries.Count);
         return new PublishResult(message.Id, deliveries.Count);
     }
@@ -113,6 +112,7 @@ internal sealed class WebhookPublisher(
             : null,
         Attributes = webhookEvent.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : WebhookMessage.EmptyAttributes,
         CreatedAt = now,
+        TraceParent = TraceContext.Current(),
     };
 
     /// <summary>

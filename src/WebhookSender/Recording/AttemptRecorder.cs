@@ -97,7 +97,7 @@ internal sealed class AttemptRecorder(
                 string reason = verdict.Outcome == AttemptOutcome.Gone
                     ? "the endpoint answered 410 Gone"
                     : $"all {attempt.AttemptNumber} attempts failed; the last: {verdict.Error}";
-                telemetry.Exhausted.Add(1, new KeyValuePair<string, object?>("webhooks.event_type", delivery.EventType));
+                telemetry.RecordExhausted(delivery.EventType);
                 Log.DeliveryExhausted(logger, delivery.Id, delivery.MessageId, subscription.Id, reason);
                 await notifications.DeliveryExhaustedAsync(new(subscription.Redacted(), delivery, reason), save).ConfigureAwait(false);
                 break;

@@ -15,8 +15,8 @@ internal sealed record AttemptVerdict(AttemptOutcome Outcome, string? Error, Tim
     /// <summary>The outcome as a telemetry tag value.</summary>
     public string OutcomeTag(AttemptResponse? response) => Outcome switch
     {
-        AttemptOutcome.Succeeded => "success",
-        AttemptOutcome.Gone => "gone",
-        _ => response is null ? "error" : "failure",
+        AttemptOutcome.Succeeded => TelemetryTags.Outcomes.Success,
+        AttemptOutcome.Gone => TelemetryTags.Outcomes.Gone,
+        _ => response is null ? TelemetryTags.Outcomes.Error : TelemetryTags.Outcomes.Failure,
     };
 }

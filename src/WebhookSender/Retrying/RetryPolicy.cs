@@ -30,7 +30,7 @@ internal sealed class RetryPolicy(IOptions<WebhookOptions> options)
     {
         if (exchange.Response is not { } response)
         {
-            return (AttemptOutcome.Failed, exchange.TransportError);
+            return (AttemptOutcome.Failed, exchange.Failure?.Error);
         }
 
         int status = response.StatusCode;

@@ -9,7 +9,7 @@ namespace WebhookSender;
 /// <param name="Request">The request as logged.</param>
 /// <param name="Response">The response as logged; <see langword="null"/> when none arrived.</param>
 /// <param name="ReasonPhrase">The response's reason phrase, trailing full stops and spaces removed.</param>
-/// <param name="TransportError">Why no response arrived, in words for the delivery log; <see langword="null"/> when one did.</param>
+/// <param name="Failure">Why no response arrived; <see langword="null"/> when one did.</param>
 /// <param name="RetryAfter">The delay a 429 or 503 asked for with <c>Retry-After</c>.</param>
 internal sealed record HttpExchange(
     DateTimeOffset StartedAt,
@@ -17,5 +17,5 @@ internal sealed record HttpExchange(
     AttemptRequest Request,
     AttemptResponse? Response,
     string? ReasonPhrase,
-    string? TransportError,
+    TransportFailure? Failure,
     TimeSpan? RetryAfter);

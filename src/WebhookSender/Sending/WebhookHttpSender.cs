@@ -62,7 +62,7 @@ internal sealed class WebhookHttpSender(
             var responseRecord = new AttemptResponse(
                 (int)response.StatusCode, DescribeHeaders(response.Headers, response.Content.Headers, redacted, credentials), CredentialRedaction.Scrub(body, credentials), truncated);
             string? phrase = response.ReasonPhrase?.TrimEnd('.', ' ') is { Length: > 0 } trimmed ? CredentialRedaction.Scrub(trimmed, credentials) : null;
-            return new HttpExchange(startedAt, Elapsed(), requestRecord, responseRecord, phrase, TransportError: null, RetryAfter(response));
+            return new HttpExchange(startedAt, Elapsed(), requestRecord, responseRecord, phrase, Failure: null, RetryAfter(response));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -70,18 +70,18 @@ internal sealed class WebhookHttpSender(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return Failed($"No complete response within {settings.AttemptTimeout.TotalSeconds:0.###} s (AttemptTimeout); the endpoint must answer faster.");
+            return Failed($"No complete response within {settings.AttemptTimeout.TotalSeconds:0.###} s (AttemptTimeout); the endpoint must answer faster.", TelemetryTags.ErrorTypes.Timeout);
         }
         catch (Exception ex)
         {
             // Transport errors, and anything a handler the host added throws (a Polly timeout or open circuit, say): the
             // attempt failed and is retried; it never takes the dispatcher down.
-            return Failed(DescribeError(ex, subscription.Url));
+            return Failed(DescribeError(ex, subscription.Url), ErrorTypeOf(ex));
         }
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);
-        HttpExchange Failed(string error) =>
-            new(startedAt, Elapsed(), requestRecord, Response: null, ReasonPhrase: null, CredentialRedaction.Scrub(error, credentials), RetryAfter: null);
+        HttpExchange Failed(string error, string errorType) =>
+            new(startedAt, Elapsed(), requestRecord, Response: null, ReasonPhrase: null, new TransportFailure(CredentialRedaction.Scrub(error, credentials), errorType), RetryAfter: null);
     }
 
     /// <summary>The signed request: Standard Webhooks headers, the subscription's own headers, its authentication.</summary>
@@ -164,6 +164,48 @@ internal sealed class WebhookHttpSender(
             HttpRequestError.ResponseEnded => $"The connection to {host} was closed or reset before a complete response arrived.",
             _ when brokenConnection => $"The connection to {host} was closed or reset before a complete response arrived ({detail}).",
             _ => $"The request to {host} failed: {ex.GetType().Name}: {ex.Message}",
+        };
+    }
+
+    /// <summary>
+    /// The <c>error.type</c> of a failure <see cref="DescribeError"/> describes: HttpClient's own names for its errors
+    /// (as its <c>http.client.request.duration</c> metric has them), the guard's refusal, or the type of what a handler threw.
+    /// </summary>
+    private static string ErrorTypeOf(Exception ex)
+    {
+        if (ex is not (HttpRequestException or IOException or OperationCanceledException))
+        {
+            return ex.GetType().FullName ?? TelemetryTags.ErrorTypes.Other;
+        }
+
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookDestinationRefusedException)
+            {
+                return TelemetryTags.ErrorTypes.DestinationRefused;
+            }
+        }
+
+        var error = ex switch
+        {
+            HttpRequestException request => request.HttpRequestError,
+            HttpIOException io => io.HttpRequestError, // reading the body
+            _ => HttpRequestError.Unknown,
+        };
+        return error switch
+        {
+            HttpRequestError.NameResolutionError => "name_resolution_error",
+            HttpRequestError.ConnectionError => "connection_error",
+            HttpRequestError.SecureConnectionError => "secure_connection_error",
+            HttpRequestError.HttpProtocolError => "http_protocol_error",
+            HttpRequestError.ExtendedConnectNotSupported => "extended_connect_not_supported",
+            HttpRequestError.VersionNegotiationError => "version_negotiation_error",
+            HttpRequestError.UserAuthenticationError => "user_authentication_error",
+            HttpRequestError.ProxyTunnelError => "proxy_tunnel_error",
+            HttpRequestError.InvalidResponse => "invalid_response",
+            HttpRequestError.ResponseEnded => "response_ended",
+            HttpRequestError.ConfigurationLimitExceeded => "configuration_limit_exceeded",
+            _ => ex.GetType().FullName ?? TelemetryTags.ErrorTypes.Other,
         };
     }
 

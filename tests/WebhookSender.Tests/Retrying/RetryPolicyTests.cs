@@ -50,7 +50,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void No_answer_fails_with_the_senders_words()
     {
-        var exchange = new HttpExchange(Now, TimeSpan.FromSeconds(1), Request(), Response: null, ReasonPhrase: null, "Could not connect to receiver.example.", RetryAfter: null);
+        var exchange = new HttpExchange(Now, TimeSpan.FromSeconds(1), Request(), Response: null, ReasonPhrase: null, new TransportFailure("Could not connect to receiver.example.", "connection_error"), RetryAfter: null);
 
         Assert.Equal((AttemptOutcome.Failed, "Could not connect to receiver.example."), Policy.Classify(exchange, AttemptTrigger.Scheduled));
     }
@@ -88,7 +88,7 @@ public sealed class RetryPolicyTests
     }
 
     private static HttpExchange Answered(int status, bool truncated = false) => new(
-        Now, TimeSpan.FromMilliseconds(5), Request(), new AttemptResponse(status, new Dictionary<string, string>(), string.Empty, truncated), "Teapot", TransportError: null, RetryAfter: null);
+        Now, TimeSpan.FromMilliseconds(5), Request(), new AttemptResponse(status, new Dictionary<string, string>(), string.Empty, truncated), "Teapot", Failure: null, RetryAfter: null);
 
     private static AttemptRequest Request() => new("POST", "https://receiver.example/hook", new Dictionary<string, string>(), "{}", BodyTruncated: false);
 
