@@ -104,12 +104,17 @@ internal static class Resources
             IsActive = input.IsActive ?? true,
             ExpiresAt = input.ExpiresAt,
             RetrySchedule = input.RetryScheduleSeconds?.Select(seconds => Seconds(seconds, "retryScheduleSeconds", errors)).ToList(),
-            Batching = input.Batching is { } b
-                ? new WebhookBatching { Window = Seconds(b.WindowSeconds, "batching.windowSeconds", errors), MaxSize = b.MaxSize > 0 ? b.MaxSize : new WebhookBatching { Window = TimeSpan.Zero }.MaxSize }
-                : null,
+            Batching = input.Batching is { } b ? ToBatching(b, errors) : null,
             Secret = input.Secret,
         };
         return errors.Count == 0 ? request : throw new WebhookValidationException(errors);
+    }
+
+    /// <summary>The core's batching; a size of 0 (or none) keeps the core's default size.</summary>
+    private static WebhookBatching ToBatching(BatchingResource batching, Dictionary<string, string[]> errors)
+    {
+        var window = Seconds(batching.WindowSeconds, "batching.windowSeconds", errors);
+        return batching.MaxSize > 0 ? new WebhookBatching { Window = window, MaxSize = batching.MaxSize } : new WebhookBatching { Window = window };
     }
 
     private static WebhookAuthentication ToAuthentication(AuthenticationResource auth, Dictionary<string, string[]> errors) => new()

@@ -62,12 +62,4 @@ internal sealed class WebhookApiContext(WebhookApiOptions options, TenantResolut
 
     public static IResult SubscriptionNotFound(string id) =>
         ApiProblems.NotFound($"There is no subscription '{id}' in this workspace. List the subscriptions to find its id.");
-
-    /// <summary>The page size asked for, or the problem to answer.</summary>
-    public bool TryGetLimit(int? limit, out int pageSize, out IResult? problem)
-    {
-        pageSize = limit ?? Options.DefaultPageSize;
-        problem = pageSize is >= 1 and <= 1000 ? null : ApiProblems.Invalid("limit", $"The page size must be between 1 and 1000; {pageSize} is not.");
-        return problem is null;
-    }
 }

@@ -22,10 +22,12 @@ internal sealed class AttemptRecorder(
     public async Task RecordAsync(
         WebhookSubscription subscription, IReadOnlyList<DeliveryLease> members, string webhookId, HttpExchange exchange, AttemptVerdict verdict, IReadOnlyList<string> warnings)
     {
+        // One time for all members: a batch's deliveries complete, or fall due again, together.
+        var now = timeProvider.GetUtcNow();
         var ends = new LeaseEnd[members.Count];
         for (int i = 0; i < members.Count; i++)
         {
-            ends[i] = EndOf(members[i], subscription, webhookId, exchange, verdict, warnings);
+            ends[i] = EndOf(members[i], subscription, webhookId, exchange, verdict, warnings, now);
         }
 
         var held = await leaseEnds.EndAsync(ends).ConfigureAwait(false);
@@ -58,13 +60,13 @@ internal sealed class AttemptRecorder(
     public Task GiveBackAsync(IReadOnlyList<LeaseEnd> ends) => leaseEnds.EndAsync(ends);
 
     /// <summary>The delivery's log entry and next state after the exchange.</summary>
-    private LeaseEnd EndOf(DeliveryLease lease, WebhookSubscription subscription, string webhookId, HttpExchange exchange, AttemptVerdict verdict, IReadOnlyList<string> warnings)
+    private static LeaseEnd EndOf(
+        DeliveryLease lease, WebhookSubscription subscription, string webhookId, HttpExchange exchange, AttemptVerdict verdict, IReadOnlyList<string> warnings, DateTimeOffset now)
     {
         var delivery = lease.Delivery;
         var attempt = AttemptRecords.From(exchange, verdict, subscription, delivery.Id, delivery.MessageId, delivery.EventType, delivery.AttemptCount + 1, delivery.Trigger, warnings);
 
         // Succeeded or Failed: completed now; Queued: due again after the delay.
-        var now = timeProvider.GetUtcNow();
         var status = verdict.NextStatus;
         var next = delivery with
         {

@@ -58,7 +58,7 @@ public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         {
             _made ??= new WebhookDelivery?[Count];
             return _made[index] ??= WebhookPublisher.NewDelivery(
-                Message, _subscriptions[index], AttemptTrigger.Scheduled, CreatedAt, WebhookIds.DeliveryId(IdAt(index)));
+                Message, _subscriptions[index], AttemptTrigger.Scheduled, CreatedAt, DeliveryIds.Format(IdAt(index)));
         }
     }
 

@@ -57,8 +57,6 @@ internal static class WebhookIds
         t_randomUsed += destination.Length;
     }
 
-    /// <summary>The delivery id of <paramref name="id"/>: <c>dlv_</c> and its 32 lowercase hex digits.</summary>
-    public static string DeliveryId(Guid id) => DeliveryIds.Format(id);
 
     /// <summary>
     /// The <paramref name="offset"/>-th id after <paramref name="first"/>: its random bits counted up, as RFC 9562 allows
