@@ -1,10 +1,12 @@
-// The management API on a web app: customers of "workspaces" manage their webhooks over HTTP.
+// The management API and the customers' portal on a web app: customers of "workspaces" manage their webhooks.
 //   dotnet run --project samples/WebhookSender.Web                       (in-memory store)
 //   dotnet run --project samples/WebhookSender.Web -- --durable web.db    (SQLite file; survives restarts)
-// It listens on http://127.0.0.1:5080 and has a receiver of its own at /receiver/{name}; see the README for curl.
+// It listens on http://127.0.0.1:5080: the portal for workspace "acme" is at /workspaces/acme/webhooks/portal, a signed
+// link for an iframe comes from /workspaces/acme/portal-link, and a receiver of its own is at /receiver/{name}.
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using WebhookSender;
+using WebhookSender.AspNetCore;
 using WebhookSender.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,7 +21,8 @@ var webhooks = builder.Services
         o.RetrySchedule = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)];
     })
     .AddEventType<OrderPlaced>("order.placed", "An order was placed", new OrderPlaced("ord_1042", 2, 99.50m))
-    .AddEventType<OrderShipped>("order.shipped", "An order left the warehouse", new OrderShipped("ord_1042", "ups", DateTimeOffset.Parse("2026-12-03T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+    .AddEventType<OrderShipped>("order.shipped", "An order left the warehouse", new OrderShipped("ord_1042", "ups", DateTimeOffset.Parse("2026-12-03T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)))
+    .AddPortalLinks();
 
 string? durable = args.SkipWhile(a => a != "--durable").Skip(1).FirstOrDefault();
 if (durable is not null)
@@ -42,6 +45,20 @@ if (durable is not null)
 
 // The API. A real host adds its authentication here: .RequireAuthorization("webhooks").
 app.MapWebhooks("/api/workspaces/{workspaceId}/webhooks");
+
+// The portal in the app's own pages: it calls the API above with the host's sign-in (a real host adds
+// .RequireAuthorization("webhooks") to both).
+app.MapWebhookPortal("/workspaces/{workspaceId}/webhooks/portal", o => o.Title = "Acme Shop webhooks");
+
+// The portal for an iframe on another origin, opened with a signed link the app's backend issues for one workspace.
+app.MapWebhookPortal("/embed/webhooks", o => o.SignedLinks = true);
+app.MapGet("/workspaces/{workspaceId}/portal-link", (string workspaceId, HttpRequest request, WebhookPortalLinks links) =>
+{
+    // A real host checks here that the signed-in user belongs to the workspace, and grants what their role allows.
+    var portal = new Uri($"{request.Scheme}://{request.Host}/embed/webhooks");
+    return Results.Ok(new { url = links.CreateLink(portal, workspaceId, WebhookPortalPermissions.All, TimeSpan.FromMinutes(10)) });
+});
+app.MapGet("/", () => Results.Redirect("/workspaces/acme/webhooks/portal"));
 
 // The app's own business endpoint: placing an order publishes an event to the workspace's subscribers.
 app.MapPost("/api/workspaces/{workspaceId}/orders", async (string workspaceId, OrderPlaced order, IWebhookPublisher publisher) =>

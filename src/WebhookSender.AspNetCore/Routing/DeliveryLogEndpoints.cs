@@ -24,7 +24,7 @@ internal static class DeliveryLogEndpoints
             .Produces<PageResource<DeliveryResource>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapGet("/{id}/attempts", (
                 HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log,
@@ -36,7 +36,7 @@ internal static class DeliveryLogEndpoints
             .Produces<PageResource<AttemptSummaryResource>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapGet("/{id}/attempts/{attemptId}", (HttpContext context, string id, string attemptId, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -50,7 +50,7 @@ internal static class DeliveryLogEndpoints
             .WithDescription("The request (method, URL, headers, body) and the response (status code, headers, body) of one exchange; credentials are redacted.")
             .Produces<AttemptResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapPost("/{id}/messages/{messageId}/redeliver", (HttpContext context, string id, string messageId, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -70,7 +70,7 @@ internal static class DeliveryLogEndpoints
             .WithDescription("Queues a new delivery of the message to the subscription, with the same webhook-id, so the receiver can tell it is the same event.")
             .Produces<DeliveryResource>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.Redeliver, api.Options);
 
         group.MapPost("/{id}/recover", (HttpContext context, string id, IWebhookSubscriptions subscriptions, IWebhookDeliveries log) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -95,7 +95,7 @@ internal static class DeliveryLogEndpoints
             .Produces<RecoverResource>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.Redeliver, api.Options);
     }
 
     private static async Task<IResult> ListDeliveriesAsync(WebhookApiContext api, HttpContext context, WebhookSubscription subscription, IWebhookDeliveries log)

@@ -20,7 +20,7 @@ internal static class EventTypeEndpoints
             .WithSummary("List the event types")
             .WithDescription("Every event type a subscription can choose, with its description, an example of its data and the JSON Schema of its data.")
             .Produces<PageResource<EventTypeResource>>()
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapGet("/event-types/{name}", (HttpContext context, string name, IWebhookEventTypes catalog) =>
             !api.TryGetTenant(context, out _, out var problem) ? problem!
@@ -30,6 +30,6 @@ internal static class EventTypeEndpoints
             .WithSummary("Get an event type")
             .Produces<EventTypeResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
     }
 }

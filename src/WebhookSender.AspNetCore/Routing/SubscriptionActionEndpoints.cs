@@ -17,7 +17,7 @@ internal static class SubscriptionActionEndpoints
             .WithDescription("Starts sending deliveries again and clears the failure streak.")
             .Produces<SubscriptionResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapPost("/{id}/disable", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -32,7 +32,7 @@ internal static class SubscriptionActionEndpoints
             .Produces<SubscriptionResource>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapGet("/{id}/secret", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Ok(new SecretResource(await subscriptions.GetSecretAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
@@ -41,7 +41,7 @@ internal static class SubscriptionActionEndpoints
             .WithDescription("The current signing secret, for a receiver that lost it. Guarded by the write policy: it lets anyone who has it forge webhooks.")
             .Produces<SecretResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.Secrets, api.Options);
 
         group.MapPost("/{id}/rotate-secret", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -67,7 +67,7 @@ internal static class SubscriptionActionEndpoints
             .Produces<SecretResource>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.Secrets, api.Options);
 
         group.MapPost("/{id}/ping", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Accepted((string?)null, new PingResource(await subscriptions.PingAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
@@ -76,7 +76,7 @@ internal static class SubscriptionActionEndpoints
             .WithDescription("Queues a webhook.ping event to the endpoint; find how it went in the delivery log by its message id.")
             .Produces<PingResource>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapPost("/{id}/test", (HttpContext context, string id, IWebhookSubscriptions subscriptions, [FromQuery] string? eventType) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s =>
@@ -90,6 +90,6 @@ internal static class SubscriptionActionEndpoints
             .Produces<TestReportResource>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
     }
 }

@@ -20,7 +20,7 @@ internal static class SubscriptionEndpoints
             .WithDescription("The workspace's subscriptions by id, a page at a time. Filters: eventType (those that receive it), active (true or false); paging: limit (1 to 1000), cursor (the previous page's nextCursor).")
             .Produces<PageResource<SubscriptionResource>>()
             .ProducesValidationProblem()
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapPost("/", (HttpContext context, IWebhookSubscriptions subscriptions) => CreateAsync(api, context, subscriptions))
             .WithName("CreateWebhookSubscription")
@@ -29,7 +29,7 @@ internal static class SubscriptionEndpoints
             .Accepts<SubscriptionInput>("application/json")
             .Produces<CreatedSubscriptionResource>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapGet("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, found => Task.FromResult<IResult>(TypedResults.Ok(Resources.From(found, api.Time.GetUtcNow())))))
@@ -37,7 +37,7 @@ internal static class SubscriptionEndpoints
             .WithSummary("Get a subscription")
             .Produces<SubscriptionResource>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Read, api.Options);
+            .WithAccess(WebhookPortalPermissions.ReadLog, api.Options);
 
         group.MapPut("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, current => ReplaceAsync(api, context, current, subscriptions)))
@@ -48,7 +48,7 @@ internal static class SubscriptionEndpoints
             .Produces<SubscriptionResource>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapPatch("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, current => PatchAsync(api, context, current, subscriptions)))
@@ -59,7 +59,7 @@ internal static class SubscriptionEndpoints
             .Produces<SubscriptionResource>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapDelete("/{id}", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async current =>
@@ -69,7 +69,7 @@ internal static class SubscriptionEndpoints
             .WithDescription("Deletes the subscription; its pending deliveries are not sent. Answers 204 with no body.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithAccess(WebhookApiAccess.Write, api.Options);
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
     }
 
     private static async Task<IResult> ListAsync(WebhookApiContext api, HttpContext context, IWebhookSubscriptions subscriptions)

@@ -32,8 +32,38 @@ public static class WebhookEndpointRouteBuilderExtensions
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPageSize, 1, nameof(WebhookApiOptions.DefaultPageSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.DefaultPageSize, 1000, nameof(WebhookApiOptions.DefaultPageSize));
 
+        return MapApi(endpoints, prefix, options, links: null);
+    }
+
+    /// <summary>
+    /// Maps the API; with <paramref name="links"/> it is the one a signed-link portal calls: each request's link is its
+    /// tenant and its permissions, the endpoints have no names (the host's own API has them) and no OpenAPI description.
+    /// </summary>
+    internal static RouteGroupBuilder MapApi(IEndpointRouteBuilder endpoints, string prefix, WebhookApiOptions options, WebhookPortalLinks? links)
+    {
+        if (links is not null)
+        {
+            options.TenantResolver = context => PortalLinkFilter.LinkOf(context)?.TenantId;
+        }
+
         var api = new WebhookApiContext(options, TenantResolution.For(options, RoutePatternFactory.Parse(prefix)), endpoints.ServiceProvider);
         var group = endpoints.MapGroup(prefix).WithTags("Webhooks");
+        if (links is not null)
+        {
+            group.AddEndpointFilter(new PortalLinkFilter(links));
+            group.ExcludeFromDescription();
+            ((IEndpointConventionBuilder)group).Finally(endpoint =>
+            {
+                for (int i = endpoint.Metadata.Count - 1; i >= 0; i--)
+                {
+                    if (endpoint.Metadata[i] is IEndpointNameMetadata or RouteNameMetadata)
+                    {
+                        endpoint.Metadata.RemoveAt(i);
+                    }
+                }
+            });
+        }
+
         group.AddEndpointFilter(new ProblemFilter());
         if (api.Tenancy.RouteParameter is { } tenantParameter)
         {
@@ -65,10 +95,14 @@ public static class WebhookEndpointRouteBuilderExtensions
         return group;
     }
 
-    /// <summary>Marks an endpoint as reading or changing, with the policy the host gave for that kind.</summary>
-    internal static RouteHandlerBuilder WithAccess(this RouteHandlerBuilder endpoint, WebhookApiAccess access, WebhookApiOptions options)
+    /// <summary>
+    /// Marks an endpoint with the portal permission it needs and whether it reads or changes, with the policy the host
+    /// gave for that kind.
+    /// </summary>
+    internal static RouteHandlerBuilder WithAccess(this RouteHandlerBuilder endpoint, WebhookPortalPermissions needs, WebhookApiOptions options)
     {
-        endpoint.WithMetadata(access);
+        var access = needs == WebhookPortalPermissions.ReadLog ? WebhookApiAccess.Read : WebhookApiAccess.Write;
+        endpoint.WithMetadata(access, needs);
         string? policy = access == WebhookApiAccess.Read ? options.ReadPolicy : options.WritePolicy;
         return policy is null ? endpoint : endpoint.RequireAuthorization(policy);
     }
