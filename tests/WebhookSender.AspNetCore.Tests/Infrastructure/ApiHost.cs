@@ -43,7 +43,8 @@ public sealed class ApiHost : IAsyncDisposable
         Action<WebApplicationBuilder>? services = null,
         Action<RouteGroupBuilder>? group = null,
         string prefix = Prefix,
-        Func<Microsoft.AspNetCore.Http.HttpContext, System.Security.Claims.ClaimsPrincipal>? user = null)
+        Func<Microsoft.AspNetCore.Http.HttpContext, System.Security.Claims.ClaimsPrincipal>? user = null,
+        Action<WebApplication>? map = null)
     {
         var receiver = await WebhookTestReceiver.StartAsync();
         var builder = WebApplication.CreateSlimBuilder();
@@ -73,6 +74,7 @@ public sealed class ApiHost : IAsyncDisposable
         app.MapOpenApi();
         var mapped = app.MapWebhooks(prefix, api);
         group?.Invoke(mapped);
+        map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApiHost(app, receiver, new Uri(address));
