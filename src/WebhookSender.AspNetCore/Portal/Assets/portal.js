@@ -390,7 +390,7 @@ class WebhooksPortal extends HTMLElement {
     if (this.#can('manageEndpoints')) {
       actions.append(
         button('Edit', () => this.showForm(id), 'primary'),
-        button('Send test', (b) => this.#test(id, report, b)),
+        button('Send test', (b) => this.#sendTest(id, report, b)),
         button('Send ping', (b) => this.#ping(id, b)),
         subscription.isActive ? button('Disable', (b) => this.#setActive(id, false, b)) : button('Enable', (b) => this.#setActive(id, true, b)));
     }
@@ -427,7 +427,7 @@ class WebhooksPortal extends HTMLElement {
         }).element()));
   }
 
-  async #test(id, report, button) {
+  async #sendTest(id, report, button) {
     report.replaceChildren(h('p', { class: 'muted' }, 'Sending the example of each event type…'));
     const result = await this.#run(button, () => this.#api.post(`/${q(id)}/test`));
     if (!result) { report.replaceChildren(); return; }
@@ -440,7 +440,7 @@ class WebhooksPortal extends HTMLElement {
           h('td', { 'data-label': 'Result' }, t.succeeded ? badge('active', 'Passed') : badge('failing', 'Failed')),
           h('td', { 'data-label': 'Response' }, t.statusCode ?? '—'),
           h('td', { 'data-label': 'Duration' }, formatDuration(t.durationMs)),
-          h('td', { 'data-label': 'Error' }, t.error ?? '')))))));
+          h('td', { 'data-label': 'Error' }, t.error ?? ''))))));
   }
 }
 
@@ -537,11 +537,11 @@ class SubscriptionForm {
     this.#inputs.events = [];
     for (const type of this.#catalog) {
       const id = `event-${type.name}`;
-      const box = h('input', { type: 'checkbox', value: type.name, id, checked: !all && s.eventTypes?.includes(type.name) });
+      const box = h('input', { type: 'checkbox', value: type.name, id, checked: !all && s.eventTypes?.includes(type.name), 'aria-describedby': `${id}-about` });
       this.#inputs.events.push(box);
       list.append(h('div', { class: 'event' },
         box,
-        h('label', { for: id }, h('strong', {}, type.name), h('span', { class: 'muted' }, ` — ${type.description}`)),
+        h('div', {}, h('label', { for: id, class: 'event-name' }, type.name), h('span', { class: 'muted', id: `${id}-about` }, ` — ${type.description}`)),
         type.example !== null && type.example !== undefined
           ? h('details', {}, h('summary', {}, 'Example payload'), h('pre', {}, JSON.stringify(type.example, null, 2)))
           : null));

@@ -1,0 +1,52 @@
+using Microsoft.Playwright;
+
+namespace WebhookSender.Portal.Tests.Infrastructure;
+
+/// <summary>
+/// One headless Chromium for the whole run: Debian's <c>chromium</c> package (Playwright's own download does not work
+/// here), or the executable <c>WEBHOOKSENDER_CHROMIUM</c> names. Missing, the tests fail and say how to install it.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 860 };
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        string executable = Environment.GetEnvironmentVariable("WEBHOOKSENDER_CHROMIUM") is { Length: > 0 } custom ? custom : "/usr/bin/chromium";
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException(
+                $"The browser tests need Chromium at {executable}: install it with 'apt-get install -y chromium' (.ci/run does), or name another with WEBHOOKSENDER_CHROMIUM.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh context (its own cookies and storage) with a 15 s default timeout.</summary>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? Desktop, Locale = "en-GB", TimezoneId = "UTC" });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
