@@ -358,7 +358,7 @@ class WebhooksPortal extends HTMLElement {
         }
       } catch (error) {
         const unplaced = form.showErrors(error.errors);
-        general.replaceChildren(error.message, unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null);
+        general.replaceChildren(error.message, ...(unplaced.length ? [h('ul', {}, unplaced.map((m) => h('li', {}, m)))] : []));
         (element.querySelector('[aria-invalid="true"]') || general).focus?.();
       } finally {
         save.disabled = false;
@@ -828,7 +828,7 @@ class DeliveryLog {
           detail.response
             ? [h('p', {}, h('code', {}, String(detail.response.statusCode))), headers(detail.response.headers), body(detail.response.body, detail.response.bodyTruncated)]
             : h('p', { class: 'muted' }, detail.attempt.error || 'No response was received.'))),
-      detail.warnings?.length ? h('ul', { class: 'warnings' }, detail.warnings.map((w) => h('li', {}, w))) : null);
+      ...(detail.warnings?.length ? [h('ul', { class: 'warnings' }, detail.warnings.map((w) => h('li', {}, w)))] : []));
   }
 }
 
