@@ -37,10 +37,10 @@ public class TelemetryTests
         Assert.Contains(measured, m => Tag(m.Tags, "webhooks.outcome") == "error" && !m.Tags.ContainsKey("http.response.status_code") && Tag(m.Tags, "error.type") == "connection_error");
         Assert.All(measured, m => Assert.DoesNotContain(m.Tags.Values, v => v is string s && s.Contains("127.0.0.1")));
 
-        // Seconds, as the semantic conventions say: the 300 ms answer is about 0.3, not 300.
+        // Seconds, as the semantic conventions say: the 300 ms answer is about 0.3, not 300 (timers may fire a little early).
         Assert.Equal("s", duration.Instrument!.Unit);
         var durations = await Eventually.WaitForAsync(() => Task.FromResult(duration.GetMeasurementSnapshot()), d => d.Count == 4, "four duration measurements");
-        Assert.Contains(durations, d => Tag(d.Tags, "webhooks.outcome") == "success" && d.Value >= 0.3);
+        Assert.Contains(durations, d => Tag(d.Tags, "webhooks.outcome") == "success" && d.Value is >= 0.25 and < 30);
         Assert.All(durations, d => Assert.InRange(d.Value, 0, 30));
         Assert.Equal([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 15, 30, 60], ((Histogram<double>)duration.Instrument).Advice!.HistogramBucketBoundaries!);
     }
