@@ -23,12 +23,15 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"The browser tests need Chromium at {executable}: install it with 'apt-get install -y chromium' (.ci/run does), or name another with WEBHOOKSENDER_CHROMIUM.");
         }
 
+        // Expectations wait as long as actions do: on 2 busy cores a view can take more than Playwright's default 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            // No name resolves but the loopback ones: the browser can reach nothing beyond this machine.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"],
         });
     }
 

@@ -48,7 +48,10 @@ public sealed class PortalHost : IAsyncDisposable
 
     public static string PortalPath(string workspace) => $"/workspaces/{workspace}/webhooks/portal";
 
-    public static async Task<PortalHost> StartAsync()
+    /// <param name="services">More services: the host's authentication, say.</param>
+    /// <param name="signIn">Middleware and endpoints mapped before the API: the host's sign-in, say.</param>
+    /// <param name="policy">The authorization policy the API and the in-app portal require; none by default.</param>
+    public static async Task<PortalHost> StartAsync(Action<WebApplicationBuilder>? services = null, Action<WebApplication>? signIn = null, string? policy = null)
     {
         var receiver = await WebhookTestReceiver.StartAsync();
         int port = FreePort();
@@ -65,13 +68,21 @@ public sealed class PortalHost : IAsyncDisposable
             .AddEventType<OrderShipped>("order.shipped", "An order left the warehouse", new OrderShipped("ord_1", "ups"))
             .AddInMemoryStore()
             .AddPortalLinks();
+        services?.Invoke(builder);
         var app = builder.Build();
-        app.MapWebhooks("/api/workspaces/{workspaceId}/webhooks");
-        app.MapWebhookPortal("/workspaces/{workspaceId}/webhooks/portal", o =>
+        signIn?.Invoke(app);
+        var api = app.MapWebhooks("/api/workspaces/{workspaceId}/webhooks");
+        var portal = app.MapWebhookPortal("/workspaces/{workspaceId}/webhooks/portal", o =>
         {
             o.Title = "Acme Shop webhooks";
             o.PrimaryColor = "#0f766e";
         });
+        if (policy is not null)
+        {
+            api.RequireAuthorization(policy);
+            portal.RequireAuthorization(policy);
+        }
+
         app.MapWebhookPortal(LinkPortal, o =>
         {
             o.SignedLinks = true;
