@@ -35,6 +35,8 @@ else
     webhooks.AddInMemoryStore();
 }
 
+builder.Services.AddHealthChecks().AddWebhooks();
+
 var app = builder.Build();
 if (durable is not null)
 {
@@ -59,6 +61,7 @@ app.MapGet("/workspaces/{workspaceId}/portal-link", (string workspaceId, HttpReq
     return Results.Ok(new { url = links.CreateLink(portal, workspaceId, WebhookPortalPermissions.All, TimeSpan.FromMinutes(10)) });
 });
 app.MapGet("/", () => Results.Redirect("/workspaces/acme/webhooks/portal"));
+app.MapHealthChecks("/healthz");
 
 // The app's own business endpoint: placing an order publishes an event to the workspace's subscribers.
 app.MapPost("/api/workspaces/{workspaceId}/orders", async (string workspaceId, OrderPlaced order, IWebhookPublisher publisher) =>

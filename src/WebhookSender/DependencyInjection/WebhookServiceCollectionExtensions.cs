@@ -39,6 +39,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<SubscriptionValidator>();
         services.TryAddSingleton<SubscriptionTester>();
         services.TryAddSingleton<WebhookTelemetry>();
+        services.TryAddSingleton<DispatcherStatus>();
         services.TryAddSingleton<PayloadBuilder>();
         services.TryAddSingleton<RetryPolicy>();
         services.TryAddSingleton<CredentialRedaction>();

@@ -20,6 +20,7 @@ internal sealed class WebhookDispatcher(
     DeliveryProcessor processor,
     AttemptRecorder recorder,
     WebhookTelemetry telemetry,
+    DispatcherStatus status,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -45,12 +46,14 @@ internal sealed class WebhookDispatcher(
     {
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
         local.Open(options.Value.LocalHandoff ? options.Value.MaxConcurrency * 2 : 0);
+        status.Started();
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Returns when the loop and the attempts in flight are done, or when the host's shutdown timeout fires.
+        status.Stopped();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         if (ExecuteTask is { IsCompleted: false } running)
@@ -81,6 +84,10 @@ internal sealed class WebhookDispatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+        finally
+        {
+            status.Stopped();
         }
 
         await DrainAsync().ConfigureAwait(false);
