@@ -4,7 +4,8 @@ namespace WebhookSender.Portal.Tests.Infrastructure;
 
 /// <summary>
 /// One headless Chromium for the whole run: Debian's <c>chromium</c> package (Playwright's own download does not work
-/// here), or the executable <c>WEBHOOKSENDER_CHROMIUM</c> names. Missing, the tests fail and say how to install it.
+/// here), installed with apt-get when it is missing and the tests run as root, or the executable
+/// <c>WEBHOOKSENDER_CHROMIUM</c> names. Still missing, the tests fail and say how to install it.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -16,7 +17,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string executable = Environment.GetEnvironmentVariable("WEBHOOKSENDER_CHROMIUM") is { Length: > 0 } custom ? custom : "/usr/bin/chromium";
+        string? custom = Environment.GetEnvironmentVariable("WEBHOOKSENDER_CHROMIUM") is { Length: > 0 } named ? named : null;
+        string executable = custom ?? "/usr/bin/chromium";
+        if (custom is null && !File.Exists(executable))
+        {
+            // A fresh Debian machine: install the distribution's Chromium, as the EF Core tests start their own PostgreSQL.
+            await InstallChromiumAsync();
+        }
+
         if (!File.Exists(executable))
         {
             throw new InvalidOperationException(
@@ -33,6 +41,25 @@ public sealed class BrowserFixture : IAsyncLifetime
             // No name resolves but the loopback ones: the browser can reach nothing beyond this machine.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"],
         });
+    }
+
+    private static async Task InstallChromiumAsync()
+    {
+        if (!File.Exists("/usr/bin/apt-get") || Environment.UserName != "root")
+        {
+            return;
+        }
+
+        foreach (string arguments in new[] { "update -qq", "install -y -qq --no-install-recommends chromium" })
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/apt-get", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            await Task.WhenAll(output, errors);
+        }
     }
 
     /// <summary>A fresh context (its own cookies and storage) with a 15 s default timeout.</summary>
