@@ -32,38 +32,14 @@ public static class WebhookEndpointRouteBuilderExtensions
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPageSize, 1, nameof(WebhookApiOptions.DefaultPageSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.DefaultPageSize, 1000, nameof(WebhookApiOptions.DefaultPageSize));
 
-        return MapApi(endpoints, prefix, options, links: null);
+        return MapApi(endpoints, prefix, options);
     }
 
-    /// <summary>
-    /// Maps the API; with <paramref name="links"/> it is the one a signed-link portal calls: each request's link is its
-    /// tenant and its permissions, the endpoints have no names (the host's own API has them) and no OpenAPI description.
-    /// </summary>
-    internal static RouteGroupBuilder MapApi(IEndpointRouteBuilder endpoints, string prefix, WebhookApiOptions options, WebhookPortalLinks? links)
+    /// <summary>Maps the API with validated options; the signed-link portal maps its own copy through it too.</summary>
+    internal static RouteGroupBuilder MapApi(IEndpointRouteBuilder endpoints, string prefix, WebhookApiOptions options)
     {
-        if (links is not null)
-        {
-            options.TenantResolver = context => PortalLinkFilter.LinkOf(context)?.TenantId;
-        }
-
         var api = new WebhookApiContext(options, TenantResolution.For(options, RoutePatternFactory.Parse(prefix)), endpoints.ServiceProvider);
         var group = endpoints.MapGroup(prefix).WithTags("Webhooks");
-        if (links is not null)
-        {
-            group.AddEndpointFilter(new PortalLinkFilter(links));
-            group.ExcludeFromDescription();
-            ((IEndpointConventionBuilder)group).Finally(endpoint =>
-            {
-                for (int i = endpoint.Metadata.Count - 1; i >= 0; i--)
-                {
-                    if (endpoint.Metadata[i] is IEndpointNameMetadata or RouteNameMetadata)
-                    {
-                        endpoint.Metadata.RemoveAt(i);
-                    }
-                }
-            });
-        }
-
         group.AddEndpointFilter(new ProblemFilter());
         if (api.Tenancy.RouteParameter is { } tenantParameter)
         {

@@ -52,12 +52,30 @@ public static class WebhookPortalEndpointRouteBuilderExtensions
 
         var links = endpoints.ServiceProvider.GetService<WebhookPortalLinks>() ?? throw new InvalidOperationException(
             "MapWebhookPortal with SignedLinks needs the link issuer: call services.AddWebhooks().AddPortalLinks() (and share the Data Protection key ring between instances).");
-        var api = WebhookEndpointRouteBuilderExtensions.MapApi(group, "/api", new WebhookApiOptions(), links);
+
+        // The same endpoints as the host's API; each request's link is its tenant and its permissions.
+        var api = WebhookEndpointRouteBuilderExtensions.MapApi(group, "/api", new WebhookApiOptions { TenantResolver = context => PortalLinkFilter.LinkOf(context)?.TenantId });
+        api.AddEndpointFilter(new PortalLinkFilter(links));
+
+        // No names (the host's API has them, and names must be unique) and no OpenAPI description: the page's transport only.
+        api.ExcludeFromDescription();
+        ((IEndpointConventionBuilder)api).Finally(endpoint =>
+        {
+            for (int i = endpoint.Metadata.Count - 1; i >= 0; i--)
+            {
+                if (endpoint.Metadata[i] is IEndpointNameMetadata or RouteNameMetadata)
+                {
+                    endpoint.Metadata.RemoveAt(i);
+                }
+            }
+        });
+
         api.MapGet("/link", (HttpContext context) =>
             {
                 var link = PortalLinkFilter.LinkOf(context)!;
-                var granted = new[] { WebhookPortalPermissions.ReadLog, WebhookPortalPermissions.ManageEndpoints, WebhookPortalPermissions.Secrets, WebhookPortalPermissions.Redeliver }
-                    .Where(p => link.Permissions.HasFlag(p)).Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.ToString())).ToList();
+                var granted = Enum.GetValues<WebhookPortalPermissions>()
+                    .Where(p => p is not (WebhookPortalPermissions.None or WebhookPortalPermissions.All) && link.Permissions.HasFlag(p))
+                    .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.ToString())).ToList();
                 return TypedResults.Ok(new PortalLinkResource(granted, link.ExpiresAt));
             })
             .WithAccess(WebhookPortalPermissions.ReadLog, new WebhookApiOptions());
