@@ -48,10 +48,11 @@ internal static class StoreArguments
     /// <summary>Refuses a delivery that cannot be leased as it is stored (see the overload above).</summary>
     public static void CheckLeasedOnAdd(WebhookDelivery delivery)
     {
-        if (delivery.Status != DeliveryStatus.Queued || delivery.BatchKey is not null)
+        if (delivery.Status != DeliveryStatus.Queued || delivery.BatchKey is not null || delivery.OrderKey is not null)
         {
+            string kind = delivery.BatchKey is not null ? " and batched" : delivery.OrderKey is not null ? " and ordered" : "";
             throw new ArgumentException(
-                $"Delivery '{delivery.Id}' is {delivery.Status}{(delivery.BatchKey is null ? "" : " and batched")}; only Queued deliveries outside batches are leased as they are stored. Use AddMessageAsync for the others.",
+                $"Delivery '{delivery.Id}' is {delivery.Status}{kind}; only Queued deliveries outside batches and ordered lines are leased as they are stored. Use AddMessageAsync for the others.",
                 "deliveries");
         }
     }

@@ -48,6 +48,8 @@ public abstract partial class StoreContractTests
             LastStatusCode = 503,
             CompletedAt = ContractData.Start.AddMinutes(4),
             BatchKey = "sub_a@123",
+            OrderKey = "sub_a",
+            HoldReason = "Over the endpoint's rate limit of 5 per 1 s (burst 5); it waits its turn.",
         };
 
         await Store.AddMessageAsync(ContractData.Message("msg_1"), [delivery], None);

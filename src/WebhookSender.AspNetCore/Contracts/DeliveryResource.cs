@@ -12,6 +12,7 @@ namespace WebhookSender.AspNetCore;
 /// <param name="LastAttemptAt">When the last attempt started.</param>
 /// <param name="LastStatusCode">The last response's status code.</param>
 /// <param name="CompletedAt">When it succeeded or failed for good.</param>
+/// <param name="HoldReason">Why it last went back to the queue without an attempt (a rate limit, the endpoint's concurrency or circuit, ordering).</param>
 public sealed record DeliveryResource(
     string Id, string MessageId, string EventType, string Status, string Trigger, int AttemptCount,
-    DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, DateTimeOffset? CompletedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, DateTimeOffset? CompletedAt, string? HoldReason = null);

@@ -35,6 +35,7 @@ internal static class Resources
         ExpiresAt = s.ExpiresAt,
         RetryScheduleSeconds = s.RetrySchedule?.Select(d => d.TotalSeconds).ToList(),
         Batching = s.Batching is { } b ? new BatchingResource(b.Window.TotalSeconds, b.MaxSize) : null,
+        Controls = s.Controls is { } c ? From(c) : null,
         LiveSecrets = s.Secrets.Count(secret => secret.IsLiveAt(now)),
         ConsecutiveFailures = s.ConsecutiveFailures,
         FailingSince = s.FailingSince,
@@ -62,6 +63,7 @@ internal static class Resources
         ExpiresAt = s.ExpiresAt,
         RetryScheduleSeconds = s.RetryScheduleSeconds,
         Batching = s.Batching,
+        Controls = s.Controls,
     };
 
     public static TestReportResource From(WebhookTestReport report) => new(
@@ -72,7 +74,7 @@ internal static class Resources
         [.. report.Tests.Select(t => new TestResultResource(t.EventType, t.Succeeded, t.StatusCode, t.Duration.TotalMilliseconds, t.Error, t.AttemptId.ToString("N")))]);
 
     public static DeliveryResource From(WebhookDelivery d) => new(
-        d.Id, d.MessageId, d.EventType, Lower(d.Status), Lower(d.Trigger), d.AttemptCount, d.CreatedAt, d.DueAt, d.LastAttemptAt, d.LastStatusCode, d.CompletedAt);
+        d.Id, d.MessageId, d.EventType, Lower(d.Status), Lower(d.Trigger), d.AttemptCount, d.CreatedAt, d.DueAt, d.LastAttemptAt, d.LastStatusCode, d.CompletedAt, d.HoldReason);
 
     public static AttemptSummaryResource Summary(DeliveryAttempt a) => new(
         a.Id.ToString("N"), a.DeliveryId, a.MessageId, a.EventType, a.AttemptNumber, Lower(a.Trigger), a.StartedAt,
@@ -105,6 +107,7 @@ internal static class Resources
             ExpiresAt = input.ExpiresAt,
             RetrySchedule = input.RetryScheduleSeconds?.Select(seconds => Seconds(seconds, "retryScheduleSeconds", errors)).ToList(),
             Batching = input.Batching is { } b ? ToBatching(b, errors) : null,
+            Controls = input.Controls is { } c ? ToControls(c, errors) : null,
             Secret = input.Secret,
         };
         return errors.Count == 0 ? request : throw new WebhookValidationException(errors);
@@ -116,6 +119,32 @@ internal static class Resources
         var window = Seconds(batching.WindowSeconds, "batching.windowSeconds", errors);
         return batching.MaxSize > 0 ? new WebhookBatching { Window = window, MaxSize = batching.MaxSize } : new WebhookBatching { Window = window };
     }
+
+    private static ControlsResource From(WebhookDeliveryControls c) => new()
+    {
+        RateLimit = c.RateLimit is { } r ? new RateLimitResource(r.Limit, r.Period.TotalSeconds, r.Burst) : null,
+        MaxConcurrency = c.MaxConcurrency,
+        FailureThreshold = c.FailureThreshold,
+        BreakSeconds = c.BreakDuration?.TotalSeconds,
+        Ordered = c.Ordered,
+    };
+
+    /// <summary>The core's controls; the core checks the ranges, this only the units.</summary>
+    private static WebhookDeliveryControls ToControls(ControlsResource controls, Dictionary<string, string[]> errors) => new()
+    {
+        RateLimit = controls.RateLimit is { } r
+            ? new WebhookRateLimit
+            {
+                Limit = r.Limit,
+                Period = r.PeriodSeconds == 0 ? TimeSpan.FromSeconds(1) : Seconds(r.PeriodSeconds, "controls.rateLimit.periodSeconds", errors),
+                Burst = r.Burst,
+            }
+            : null,
+        MaxConcurrency = controls.MaxConcurrency,
+        FailureThreshold = controls.FailureThreshold,
+        BreakDuration = controls.BreakSeconds is { } seconds ? Seconds(seconds, "controls.breakSeconds", errors) : null,
+        Ordered = controls.Ordered,
+    };
 
     private static WebhookAuthentication ToAuthentication(AuthenticationResource auth, Dictionary<string, string[]> errors) => new()
     {

@@ -51,6 +51,9 @@ public sealed record SubscriptionInput
     /// <summary>Send the events of a window together.</summary>
     public BatchingResource? Batching { get; init; }
 
+    /// <summary>The subscription's own rate limit, concurrency, circuit and ordering.</summary>
+    public ControlsResource? Controls { get; init; }
+
     /// <summary>
     /// The signing secret (<c>whsec_</c> and base64 of 24 to 64 bytes). On create, left out, one is generated; on update,
     /// a new secret replaces the old ones at once (use rotate-secret for an overlap).

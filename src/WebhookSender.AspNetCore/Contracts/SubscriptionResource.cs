@@ -51,6 +51,9 @@ public sealed record SubscriptionResource
     /// <summary>Batching, if on.</summary>
     public BatchingResource? Batching { get; init; }
 
+    /// <summary>The subscription's own rate limit, concurrency, circuit and ordering, if any.</summary>
+    public ControlsResource? Controls { get; init; }
+
     /// <summary>How many signing secrets sign now (more than one during a rotation's overlap).</summary>
     public required int LiveSecrets { get; init; }
 

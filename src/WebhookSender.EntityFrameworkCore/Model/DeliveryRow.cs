@@ -35,4 +35,10 @@ internal sealed class DeliveryRow
 
     /// <summary>The batch the delivery travels in (subscriptions with batching), or <see langword="null"/>.</summary>
     public string? BatchKey { get; set; }
+
+    /// <summary>The ordered line the delivery waits in (its subscription's id), or <see langword="null"/>.</summary>
+    public string? OrderKey { get; set; }
+
+    /// <summary>Why the delivery last went back to the queue without an attempt, or <see langword="null"/>.</summary>
+    public string? HoldReason { get; set; }
 }

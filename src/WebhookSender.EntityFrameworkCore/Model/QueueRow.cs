@@ -28,4 +28,13 @@ internal sealed class QueueRow
     public string? LeaseOwner { get; set; }
 
     public long? LeaseExpiresAt { get; set; }
+
+    /// <summary>
+    /// For ordered deliveries: the line (the subscription's id). Of the rows of one line only the oldest is leased; the
+    /// others wait until its row is gone (the delivery succeeded or failed for good).
+    /// </summary>
+    public string? OrderKey { get; set; }
+
+    /// <summary>For ordered deliveries: the delivery's created time (UTC ticks), its place in the line with the delivery id.</summary>
+    public long? OrderedAt { get; set; }
 }

@@ -81,6 +81,8 @@ internal static class RowMapping
         LastStatusCode = delivery.LastStatusCode,
         CompletedAt = Ticks(delivery.CompletedAt),
         BatchKey = delivery.BatchKey,
+        OrderKey = delivery.OrderKey,
+        HoldReason = delivery.HoldReason,
     };
 
     /// <summary>A new delivery's place in the queue, from its due time; none once it is finished.</summary>
@@ -89,6 +91,8 @@ internal static class RowMapping
         DeliveryId = delivery.Id,
         AvailableAt = Ticks(delivery.DueAt),
         BatchKey = delivery.BatchKey,
+        OrderKey = delivery.OrderKey,
+        OrderedAt = delivery.OrderKey is null ? null : Ticks(delivery.CreatedAt),
     };
 
     /// <summary>The queue rows of new deliveries: one for each that is not finished.</summary>
@@ -111,6 +115,8 @@ internal static class RowMapping
         LastStatusCode = row.LastStatusCode,
         CompletedAt = Time(row.CompletedAt),
         BatchKey = row.BatchKey,
+        OrderKey = row.OrderKey,
+        HoldReason = row.HoldReason,
     };
 
     public static AttemptRow ToRow(DeliveryAttempt attempt) => new()

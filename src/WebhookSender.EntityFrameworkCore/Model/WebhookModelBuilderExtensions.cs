@@ -7,7 +7,7 @@ public static class WebhookModelBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
-    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c> and <c>webhook_instances</c> tables, with the indexes that
+    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c>, <c>webhook_instances</c> and <c>webhook_rate_limits</c> tables, with the indexes that
     /// leasing due deliveries and matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
     /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
     /// </summary>
@@ -91,6 +91,8 @@ public static class WebhookModelBuilderExtensions
             entity.Property(d => d.LastStatusCode).HasColumnName("last_status_code");
             entity.Property(d => d.CompletedAt).HasColumnName("completed_at");
             entity.Property(d => d.BatchKey).HasColumnName("batch_key");
+            entity.Property(d => d.OrderKey).HasColumnName("order_key");
+            entity.Property(d => d.HoldReason).HasColumnName("hold_reason");
 
             // Only columns that never change once the row is written are indexed: finishing a delivery then changes no
             // index, and PostgreSQL can update the row in place (see QueueRow). Retention goes by created_at for that reason.
@@ -109,10 +111,15 @@ public static class WebhookModelBuilderExtensions
             entity.Property(q => q.LeaseId).HasColumnName("lease_id");
             entity.Property(q => q.LeaseOwner).HasColumnName("lease_owner");
             entity.Property(q => q.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            entity.Property(q => q.OrderKey).HasColumnName("order_key");
+            entity.Property(q => q.OrderedAt).HasColumnName("ordered_at");
 
             // Due (or expired) work is a range scan of available_at.
             entity.HasIndex(q => new { q.AvailableAt, q.DeliveryId }).HasDatabaseName("ix_webhook_queue_available_at");
             entity.HasIndex(q => q.BatchKey).HasDatabaseName("ix_webhook_queue_batch_key").HasFilter("\"batch_key\" IS NOT NULL");
+
+            // An ordered line's earlier rows: what keeps a later one from being leased.
+            entity.HasIndex(q => new { q.OrderKey, q.OrderedAt, q.DeliveryId }).HasDatabaseName("ix_webhook_queue_order_key").HasFilter("\"order_key\" IS NOT NULL");
         });
 
         modelBuilder.Entity<AttemptRow>(entity =>
@@ -151,6 +158,16 @@ public static class WebhookModelBuilderExtensions
             entity.Property(i => i.HeartbeatAt).HasColumnName("heartbeat_at");
         });
 
+        // One row per rate-limited subscription, read and written by key only.
+        modelBuilder.Entity<RateLimitRow>(entity =>
+        {
+            entity.ToTable(TableNames.RateLimits, schema);
+            entity.HasKey(r => r.Id);
+            entity.Property(r => r.Id).HasColumnName("id");
+            entity.Property(r => r.FullAt).HasColumnName("full_at");
+            entity.Property(r => r.Granted).HasColumnName("granted");
+        });
+
         // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
         if (modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
         {
@@ -169,7 +186,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(RateLimitRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))

@@ -18,6 +18,7 @@ internal sealed class LeaseQueries
     private readonly string _leaseSql;
     private readonly string _leaseBatchSql;
     private readonly string _markDispatchedSql;
+    private string? _takePermitsSql;
 
     private LeaseQueries(DbContext context, StoreProvider provider, string leaseSql, string leaseBatchSql, string markDispatchedSql)
     {
@@ -54,7 +55,13 @@ internal sealed class LeaseQueries
         string take =
             $"UPDATE {queue.Name} SET {leaseId} = {{0}} || {deliveryId}, {Column(queue, nameof(QueueRow.LeaseOwner))} = {{1}}, " +
             $"{Column(queue, nameof(QueueRow.LeaseExpiresAt))} = {{2}}, {available} = {{2}} ";
-        string pick = $"SELECT {deliveryId} FROM {queue.Name} WHERE {available} <= {{3}} ORDER BY {available}, {deliveryId} LIMIT {{4}}";
+        // A row of an ordered line goes only when no earlier row of its line is left (leased, retrying or due).
+        string orderKey = Column(queue, nameof(QueueRow.OrderKey));
+        string orderedAt = Column(queue, nameof(QueueRow.OrderedAt));
+        string first =
+            $"(q.{orderKey} IS NULL OR NOT EXISTS (SELECT 1 FROM {queue.Name} AS p WHERE p.{orderKey} = q.{orderKey} " +
+            $"AND (p.{orderedAt} < q.{orderedAt} OR (p.{orderedAt} = q.{orderedAt} AND p.{deliveryId} < q.{deliveryId}))))";
+        string pick = $"SELECT q.{deliveryId} FROM {queue.Name} AS q WHERE q.{available} <= {{3}} AND {first} ORDER BY q.{available}, q.{deliveryId} LIMIT {{4}}";
 
         // A batch's members: every one not held under a live lease, whatever its due time, oldest first.
         string pickBatch =
@@ -72,7 +79,7 @@ internal sealed class LeaseQueries
             PostgreSqlProvider => new LeaseQueries(
                 context,
                 StoreProvider.PostgreSql,
-                Lease($"WHERE {deliveryId} = ANY(ARRAY({pick} FOR UPDATE SKIP LOCKED))"),
+                Lease($"WHERE {deliveryId} = ANY(ARRAY({pick} FOR UPDATE OF q SKIP LOCKED))"),
                 Lease($"WHERE {deliveryId} = ANY(ARRAY({pickBatch} FOR UPDATE OF q SKIP LOCKED))"),
                 markDispatchedSql: ""), // the lease statement marks the deliveries itself
 
@@ -129,6 +136,37 @@ internal sealed class LeaseQueries
 
     private static IQueryable<DeliveryRow> Deliveries(DbContext context, string sql, object[] parameters) =>
         context.Set<DeliveryRow>().FromSqlRaw(sql, parameters).AsNoTracking();
+
+    /// <summary>
+    /// Takes up to <paramref name="count"/> permits from a token bucket in one statement (a generic cell rate algorithm):
+    /// the bucket may hand out as many as fit between when it is full again and <paramref name="nowTicks"/> plus its
+    /// burst. Every expression of the update reads the row as it was, so granted and the new full time agree.
+    /// </summary>
+    public async Task<RateLimitRow> TakePermitsAsync(
+        DbContext context, string key, int count, long intervalTicks, int burst, long nowTicks, CancellationToken cancellationToken)
+    {
+        var sql = _takePermitsSql ??= TakePermitsSql(context);
+        var rows = await context.Set<RateLimitRow>().FromSqlRaw(sql, key, count, intervalTicks, burst, nowTicks).AsNoTracking()
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Single();
+    }
+
+    private string TakePermitsSql(DbContext context)
+    {
+        var table = Mapped(context, typeof(RateLimitRow), context.GetService<ISqlGenerationHelper>());
+        string id = table.Column(nameof(RateLimitRow.Id)).Name;
+        string fullAt = table.Column(nameof(RateLimitRow.FullAt)).Name;
+        string granted = table.Column(nameof(RateLimitRow.Granted)).Name;
+        var (max, min) = Provider == StoreProvider.PostgreSql ? ("GREATEST", "LEAST") : ("MAX", "MIN");
+
+        // {0} key, {1} count, {2} interval, {3} burst, {4} now; a new bucket starts full.
+        string start = $"{max}(r.{fullAt}, {{4}})";
+        string fits = $"{min}({{1}}, {max}(0, ({{4}} + {{3}} * {{2}} - {start}) / {{2}}))";
+        return
+            $"INSERT INTO {table.Name} AS r ({id}, {fullAt}, {granted}) VALUES ({{0}}, {{4}} + {min}({{1}}, {{3}}) * {{2}}, {min}({{1}}, {{3}})) " +
+            $"ON CONFLICT ({id}) DO UPDATE SET {granted} = {fits}, {fullAt} = {start} + {fits} * {{2}} " +
+            $"RETURNING {id}, {fullAt}, {granted}";
+    }
 
     /// <summary>The earliest time a queued delivery becomes available, or <see langword="null"/> when the queue is empty.</summary>
     public static Task<long?> NextAvailableAsync(DbContext context, CancellationToken cancellationToken) =>

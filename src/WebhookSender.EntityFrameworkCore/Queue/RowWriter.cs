@@ -21,7 +21,7 @@ internal abstract class RowWriter
     private static readonly string[] EndedLeaseProperties =
     [
         nameof(DeliveryRow.Status), nameof(DeliveryRow.AttemptCount), nameof(DeliveryRow.DueAt), nameof(DeliveryRow.LastAttemptAt),
-        nameof(DeliveryRow.LastStatusCode), nameof(DeliveryRow.CompletedAt), nameof(DeliveryRow.BatchKey),
+        nameof(DeliveryRow.LastStatusCode), nameof(DeliveryRow.CompletedAt), nameof(DeliveryRow.BatchKey), nameof(DeliveryRow.HoldReason),
     ];
 
     private protected RowWriter(DbContext context)

@@ -5,6 +5,9 @@ namespace WebhookSender.EntityFrameworkCore;
 
 internal sealed partial class EntityFrameworkWebhookStore
 {
+    /// <summary>Ordered lines are kept by the lease statement: a row of a line goes only when no earlier row of it is left.</summary>
+    public bool KeepsOrder => true;
+
     public Task<IReadOnlyList<DeliveryLease>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);

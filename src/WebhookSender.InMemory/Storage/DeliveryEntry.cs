@@ -91,6 +91,9 @@ internal sealed class DeliveryEntry
 
     public string? BatchKey => _delivery?.BatchKey;
 
+    /// <summary>The ordered line the delivery waits in, if any (ordered deliveries keep their record).</summary>
+    public string? OrderKey => _delivery?.OrderKey;
+
     /// <summary>The message id as the current state has it (bookkeeping uses <see cref="MessageId"/>).</summary>
     public string CurrentMessageId => _delivery?.MessageId ?? Message.Id;
 
@@ -131,6 +134,8 @@ internal sealed class DeliveryEntry
     /// </summary>
     private bool FitsCompact(WebhookDelivery delivery) =>
         delivery.BatchKey is null
+        && delivery.HoldReason is null
+        && delivery.OrderKey is null
         && string.Equals(delivery.MessageId, Message.Id, StringComparison.Ordinal)
         && string.Equals(delivery.EventType, Message.Message.EventType, StringComparison.Ordinal)
         && string.Equals(delivery.TenantId, Message.Message.TenantId, StringComparison.Ordinal)

@@ -40,6 +40,8 @@ internal sealed partial class InMemoryWebhookStore
                 }
             }
 
+            // Deliveries parked behind the first of an ordered line wait for it, whatever their due time.
+            waiting += CountParked(tenantId);
             return Task.FromResult(new WebhookBacklog
             {
                 Due = due,

@@ -47,7 +47,7 @@ internal sealed partial class InMemoryWebhookStore
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
             for (int i = 0; i < published.Count; i++)
             {
-                if (published.IsBatched(i))
+                if (published.IsBatched(i) || published.IsOrdered(i))
                 {
                     StoreArguments.CheckLeasedOnAdd(published[i]);
                 }
@@ -292,7 +292,7 @@ internal sealed partial class InMemoryWebhookStore
         var entries = new DeliveryEntry[deliveries.Count];
         for (int i = 0; i < entries.Length; i++)
         {
-            entries[i] = deliveries.IsBatched(i)
+            entries[i] = deliveries.IsBatched(i) || deliveries.IsOrdered(i)
                 ? new DeliveryEntry(message, deliveries[i])
                 : new DeliveryEntry(message, new DeliveryKey(deliveries.IdAt(i)), deliveries.SubscriptionAt(i).Id, deliveries.CreatedAt);
         }
@@ -317,7 +317,7 @@ internal sealed partial class InMemoryWebhookStore
 
             message.PendingDeliveries++;
             _pendingDeliveries++;
-            if (queue)
+            if (JoinLine(entry) && queue)
             {
                 Enqueue(entry, entry.DueAt);
             }
@@ -338,6 +338,7 @@ internal sealed partial class InMemoryWebhookStore
     private void OnDeliveryCompleted(DeliveryEntry delivery)
     {
         _pendingDeliveries--;
+        LeaveLine(delivery);
         var message = delivery.Message;
         if (--message.PendingDeliveries == 0)
         {

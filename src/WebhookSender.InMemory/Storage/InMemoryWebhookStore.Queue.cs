@@ -19,6 +19,9 @@ internal sealed partial class InMemoryWebhookStore
     private TaskCompletionSource _workSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _workSignalObserved;
 
+    /// <summary>Ordered lines are kept: only the first delivery of each is in the queue (see <see cref="JoinLine"/>).</summary>
+    public bool KeepsOrder => true;
+
     public Task<IReadOnlyList<DeliveryLease>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
@@ -31,9 +34,13 @@ internal sealed partial class InMemoryWebhookStore
             var leases = new List<DeliveryLease>(Math.Min(maxCount, 16));
             while (leases.Count < maxCount && TryPeekLive(out var entry, out long dueTicks) && dueTicks <= now.UtcTicks)
             {
-                // Due while Queued, or Dispatched under a lease that expired: either way it is handed out anew.
+                // Due while Queued, or Dispatched under a lease that expired: either way it is handed out anew. A delivery
+                // that an earlier one of its line got in front of (stored later, created before) waits parked for its turn.
                 _queue.Dequeue();
-                leases.Add(Lease(entry, expiresAt));
+                if (IsFirstInLine(entry))
+                {
+                    leases.Add(Lease(entry, expiresAt));
+                }
             }
 
             return Task.FromResult<IReadOnlyList<DeliveryLease>>(leases);
@@ -248,6 +255,56 @@ internal sealed partial class InMemoryWebhookStore
         _workSignalObserved = false;
         signal.TrySetResult();
     }
+
+    // Ordered lines: the pending deliveries of each order key, oldest first. Only the first of a line is in the queue; the
+    // others are parked, in no queue, until the one before them finishes.
+    private static readonly Comparer<DeliveryEntry> LineOrder = Comparer<DeliveryEntry>.Create(
+        (a, b) => a.CreatedTicks != b.CreatedTicks ? a.CreatedTicks.CompareTo(b.CreatedTicks) : string.CompareOrdinal(a.LogKey.Id, b.LogKey.Id));
+
+    private readonly Dictionary<string, SortedSet<DeliveryEntry>> _lines = new(StringComparer.Ordinal);
+
+    /// <summary>Under the lock: a new pending delivery takes its place in its line; returns whether it may be queued (first, or unordered).</summary>
+    private bool JoinLine(DeliveryEntry entry)
+    {
+        if (entry.OrderKey is not { } key)
+        {
+            return true;
+        }
+
+        if (!_lines.TryGetValue(key, out var line))
+        {
+            _lines[key] = line = new SortedSet<DeliveryEntry>(LineOrder);
+        }
+
+        line.Add(entry);
+        return ReferenceEquals(line.Min, entry);
+    }
+
+    /// <summary>Under the lock: a finished delivery leaves its line, and the next one in it is queued at its due time.</summary>
+    private void LeaveLine(DeliveryEntry entry)
+    {
+        if (entry.OrderKey is not { } key || !_lines.TryGetValue(key, out var line) || !line.Remove(entry))
+        {
+            return;
+        }
+
+        if (line.Count == 0)
+        {
+            _lines.Remove(key);
+        }
+        else if (line.Min is { } next && next.LeaseId is null)
+        {
+            Enqueue(next, next.DueAt);
+            SignalWork();
+        }
+    }
+
+    private bool IsFirstInLine(DeliveryEntry entry) =>
+        entry.OrderKey is not { } key || !_lines.TryGetValue(key, out var line) || ReferenceEquals(line.Min, entry);
+
+    /// <summary>Under the lock: the deliveries waiting parked behind the first of their lines, of <paramref name="tenantId"/> (or all).</summary>
+    private int CountParked(string? tenantId) =>
+        _lines.Values.Sum(line => line.Skip(1).Count(e => tenantId is null || string.Equals(e.TenantId, tenantId, StringComparison.Ordinal)));
 
     private void Enqueue(DeliveryEntry entry, DateTimeOffset dueAt) =>
         _queue.Enqueue((entry, entry.Version), (dueAt.UtcTicks, _sequence++));

@@ -28,6 +28,13 @@ public sealed record WebhookDelivery
     /// </summary>
     public string? BatchKey { get; init; }
 
+    /// <summary>
+    /// For subscriptions with ordered delivery (<see cref="WebhookDeliveryControls.Ordered"/>): the line the delivery waits
+    /// in, its subscription's id. Of the unfinished deliveries sharing it, the queue hands out only the oldest (by
+    /// <see cref="CreatedAt"/>, then <see cref="Id"/>). <see langword="null"/> for unordered ones, pings and redeliveries.
+    /// </summary>
+    public string? OrderKey { get; init; }
+
     /// <summary>The current status.</summary>
     public DeliveryStatus Status { get; init; } = DeliveryStatus.Queued;
 
@@ -45,6 +52,13 @@ public sealed record WebhookDelivery
 
     /// <summary>The HTTP status of the last attempt, if a response came.</summary>
     public int? LastStatusCode { get; init; }
+
+    /// <summary>
+    /// Why the delivery was last put back in the queue without an attempt (a rate limit, the endpoint's concurrency or
+    /// open circuit, an earlier message of an ordered subscription), until <see cref="DueAt"/>; cleared by the next
+    /// attempt. <see langword="null"/> when it never waited for anything but its schedule.
+    /// </summary>
+    public string? HoldReason { get; init; }
 
     /// <summary>When the delivery reached Succeeded or Failed.</summary>
     public DateTimeOffset? CompletedAt { get; init; }

@@ -45,6 +45,11 @@ internal sealed class WebhookOptionsCustomValidator(IServiceProviderIsService se
             failures.Add($"WebhookOptions.Endpoints.MaxBreakDuration ({options.Endpoints.MaxBreakDuration}) must be at least BreakDuration ({options.Endpoints.BreakDuration}).");
         }
 
+        if (options.Endpoints.RateLimit?.Problem() is { } rateProblem)
+        {
+            failures.Add($"WebhookOptions.Endpoints.RateLimit: {rateProblem}");
+        }
+
         foreach (var network in options.Destinations.AllowedNetworks)
         {
             if (!DestinationGuard.TryParseNetwork(network, out _))

@@ -52,6 +52,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<LocalDeliveries>();
         services.TryAddSingleton<WorkSource>();
         services.TryAddSingleton<EndpointGates>();
+        services.TryAddSingleton<EndpointRateLimits>();
         services.TryAddSingleton<DeliveryProcessor>();
 
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

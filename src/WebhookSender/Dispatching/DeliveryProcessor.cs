@@ -16,6 +16,7 @@ internal sealed class DeliveryProcessor(
     RetryPolicy retryPolicy,
     AttemptRecorder recorder,
     SubscriptionHealth health,
+    EndpointRateLimits rateLimits,
     WebhookTelemetry telemetry,
     TimeProvider timeProvider)
 {
@@ -23,9 +24,10 @@ internal sealed class DeliveryProcessor(
 
     /// <summary>
     /// Processes deliveries leased together: one delivery, or members of one batch (same subscription and batch key).
-    /// Returns whether the endpoint accepted the request, or <see langword="null"/> when nothing was sent.
+    /// Returns whether the endpoint accepted the request, or <see langword="null"/> when nothing was sent. The endpoint's
+    /// <paramref name="gate"/> takes the subscription's own concurrency and circuit settings.
     /// </summary>
-    public async Task<bool?> ProcessAsync(IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
+    public async Task<bool?> ProcessAsync(IReadOnlyList<DeliveryLease> leased, EndpointGate gate, CancellationToken cancellationToken)
     {
         var first = leased[0].Delivery;
         var subscription = await subscriptions.GetAsync(first.SubscriptionId, cancellationToken).ConfigureAwait(false);
@@ -36,6 +38,16 @@ internal sealed class DeliveryProcessor(
                 await recorder.AbandonAsync(lease, reason).ConfigureAwait(false);
             }
 
+            return null;
+        }
+
+        gate.Configure(subscription!.Controls);
+        if (await rateLimits.TryTakeAsync(subscription, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } dueAgain)
+        {
+            // One request (a delivery, or a batch) over the limit: back to the queue, neither sent nor counted as an attempt.
+            var holdReason = HoldReasons.RateLimited(rateLimits.LimitOf(subscription)!);
+            await recorder.GiveBackAsync([.. leased.Select(lease => AttemptRecorder.Held(lease, dueAgain, holdReason))]).ConfigureAwait(false);
+            telemetry.RecordDeferred(Admission.RateLimited, leased.Count);
             return null;
         }
 

@@ -20,6 +20,8 @@ internal sealed class EndpointGate(EndpointGates gates)
     private int _breaks;
     private DateTimeOffset _openUntil;
     private TimeSpan _typicalDuration;
+    private WebhookDeliveryControls? _controls;
+    private EndpointSettings _settings = gates.Defaults;
 
     /// <summary>Whether the gate holds nothing worth keeping: no attempt in flight, no waiting work, no failure streak.</summary>
     public bool IsIdle
@@ -33,6 +35,21 @@ internal sealed class EndpointGate(EndpointGates gates)
         }
     }
 
+    /// <summary>
+    /// Takes the subscription's own concurrency and circuit settings (read by each attempt; until the first, the gate uses
+    /// the defaults, and a new endpoint is on probation anyway: one attempt at a time).
+    /// </summary>
+    public void Configure(WebhookDeliveryControls? controls)
+    {
+        lock (_lock)
+        {
+            if (!Equals(controls, _controls))
+            {
+                (_controls, _settings) = (controls, gates.SettingsFor(controls));
+            }
+        }
+    }
+
     /// <summary>Decides what happens to <paramref name="work"/> now.</summary>
     public Admission Admit(LeasedWork work, DateTimeOffset now)
     {
@@ -42,7 +59,7 @@ internal sealed class EndpointGate(EndpointGates gates)
         {
             if (!probe && IsOpen(now))
             {
-                return Admission.Defer(_openUntil, Admission.CircuitOpen);
+                return Admission.Defer(_openUntil, Admission.CircuitOpen, HoldReasons.CircuitOpen(_failures, _openUntil));
             }
 
             if (_inFlight < Limit)
@@ -59,7 +76,7 @@ internal sealed class EndpointGate(EndpointGates gates)
                     return Admission.Start(DispatchLane.Probation);
                 }
 
-                return Admission.Defer(now + MaxBusyDelay, Admission.ProbationFull);
+                return Admission.Defer(now + MaxBusyDelay, Admission.ProbationFull, HoldReasons.ProbationFull);
             }
 
             // Behind a failing endpoint only a little waits: the rest is better deferred, for as long as it would wait here.
@@ -70,7 +87,7 @@ internal sealed class EndpointGate(EndpointGates gates)
                 return Admission.Wait;
             }
 
-            return Admission.Defer(BusyUntil(now), Admission.EndpointBusy);
+            return Admission.Defer(BusyUntil(now), Admission.EndpointBusy, HoldReasons.EndpointBusy(_inFlight));
         }
     }
 
@@ -87,7 +104,7 @@ internal sealed class EndpointGate(EndpointGates gates)
             bool? circuit = succeeded is { } outcome ? Record(outcome, duration, now) : null;
             if (_waiting.Count == 0)
             {
-                return new GateStep(null, null, circuit, _openUntil);
+                return new GateStep(null, null, circuit, _openUntil, _settings.FailureThreshold);
             }
 
             bool sameLane = (lane == DispatchLane.Main) == _proven;
@@ -95,17 +112,17 @@ internal sealed class EndpointGate(EndpointGates gates)
             {
                 gates.ReleaseWaiting(1);
                 Begin();
-                return new GateStep(_waiting.Dequeue(), null, circuit, _openUntil);
+                return new GateStep(_waiting.Dequeue(), null, circuit, _openUntil, _settings.FailureThreshold);
             }
 
             // A new lane (proven now, or failing now) or an open circuit: the dispatcher admits the waiting work anew, once
             // the attempts still in flight in the old lane have ended.
             if (!sameLane && _inFlight > 0)
             {
-                return new GateStep(null, null, circuit, _openUntil);
+                return new GateStep(null, null, circuit, _openUntil, _settings.FailureThreshold);
             }
 
-            return new GateStep(null, TakeAllWaiting(), circuit, _openUntil);
+            return new GateStep(null, TakeAllWaiting(), circuit, _openUntil, _settings.FailureThreshold);
         }
     }
 
@@ -121,9 +138,9 @@ internal sealed class EndpointGate(EndpointGates gates)
         }
     }
 
-    private int Limit => _proven ? gates.MaxConcurrencyPerEndpoint : 1;
+    private int Limit => _proven ? _settings.MaxConcurrency : 1;
 
-    private bool IsOpen(DateTimeOffset now) => gates.FailureThreshold > 0 && _failures >= gates.FailureThreshold && now < _openUntil;
+    private bool IsOpen(DateTimeOffset now) => _settings.FailureThreshold > 0 && _failures >= _settings.FailureThreshold && now < _openUntil;
 
     private void Begin() => _inFlight++;
 
@@ -131,7 +148,7 @@ internal sealed class EndpointGate(EndpointGates gates)
     private bool? Record(bool succeeded, TimeSpan duration, DateTimeOffset now)
     {
         _typicalDuration = _typicalDuration == TimeSpan.Zero ? duration : (_typicalDuration * 4 + duration) / 5;
-        int threshold = gates.FailureThreshold;
+        int threshold = _settings.FailureThreshold;
         if (succeeded)
         {
             bool wasOpen = threshold > 0 && _failures >= threshold;
@@ -146,7 +163,7 @@ internal sealed class EndpointGate(EndpointGates gates)
         // it opened end within the break and do not lengthen it.
         if (threshold > 0 && _failures >= threshold && now >= _openUntil)
         {
-            var brk = gates.BreakDuration * Math.Pow(2, Math.Min(_breaks, 30));
+            var brk = _settings.BreakDuration * Math.Pow(2, Math.Min(_breaks, 30));
             _openUntil = now + (brk < gates.MaxBreakDuration ? brk : gates.MaxBreakDuration);
             _breaks++;
             return true;
@@ -168,7 +185,7 @@ internal sealed class EndpointGate(EndpointGates gates)
         }
 
         var wait = (_typicalDuration < MinBusyDelay ? MinBusyDelay : _typicalDuration) * (1 + (double)_waiting.Count / Limit);
-        var cap = _proven ? MaxBusyDelay : gates.BreakDuration;
+        var cap = _proven ? MaxBusyDelay : _settings.BreakDuration;
         return now + (wait < cap ? wait : cap);
     }
 }

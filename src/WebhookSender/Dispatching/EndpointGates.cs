@@ -25,20 +25,15 @@ internal sealed class EndpointGates
     {
         var settings = options.Value;
         var endpoints = settings.Endpoints;
-        MaxConcurrencyPerEndpoint = endpoints.MaxConcurrencyFor(settings.MaxConcurrency);
-        FailureThreshold = endpoints.FailureThreshold;
-        BreakDuration = endpoints.BreakDuration;
+        Defaults = new EndpointSettings(endpoints.MaxConcurrencyFor(settings.MaxConcurrency), endpoints.FailureThreshold, endpoints.BreakDuration);
         MaxBreakDuration = endpoints.MaxBreakDuration;
         _maxProbation = endpoints.MaxProbationConcurrency;
         _maxWaiting = Math.Max(1024, settings.MaxConcurrency * 32);
         MaxWaitingPerEndpoint = Math.Max(16, settings.MaxConcurrency * 2);
     }
 
-    public int MaxConcurrencyPerEndpoint { get; }
-
-    public int FailureThreshold { get; }
-
-    public TimeSpan BreakDuration { get; }
+    /// <summary>The host's settings (<see cref="WebhookEndpointOptions"/>), for endpoints without their own.</summary>
+    public EndpointSettings Defaults { get; }
 
     public TimeSpan MaxBreakDuration { get; }
 
@@ -48,6 +43,14 @@ internal sealed class EndpointGates
     /// Beyond that, work goes back to the queue for a while instead.
     /// </summary>
     public int MaxWaitingPerEndpoint { get; }
+
+    /// <summary>The settings of an endpoint with <paramref name="controls"/>: its own where it has them, the defaults elsewhere.</summary>
+    public EndpointSettings SettingsFor(WebhookDeliveryControls? controls) => controls is null
+        ? Defaults
+        : new EndpointSettings(
+            controls.MaxConcurrency ?? Defaults.MaxConcurrency,
+            controls.FailureThreshold ?? Defaults.FailureThreshold,
+            controls.BreakDuration ?? Defaults.BreakDuration);
 
     /// <summary>The gate of a subscription, made on first use.</summary>
     public EndpointGate For(string subscriptionId)

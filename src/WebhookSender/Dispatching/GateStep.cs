@@ -5,4 +5,5 @@ namespace WebhookSender;
 /// <param name="Requeue">Waiting work the gate gives back to the dispatcher to admit anew (its lane changed), or <see langword="null"/>.</param>
 /// <param name="Circuit">The circuit opened (<see langword="true"/>), closed (<see langword="false"/>), or did not change.</param>
 /// <param name="OpenUntil">While open: when the next probe may go.</param>
-internal readonly record struct GateStep(LeasedWork? Next, List<LeasedWork>? Requeue, bool? Circuit, DateTimeOffset OpenUntil);
+/// <param name="FailureThreshold">The endpoint's threshold (the host's, or its subscription's own), for the log.</param>
+internal readonly record struct GateStep(LeasedWork? Next, List<LeasedWork>? Requeue, bool? Circuit, DateTimeOffset OpenUntil, int FailureThreshold);

@@ -197,7 +197,7 @@ internal sealed class WebhookDispatcher(
                     deferred ??= [];
                     foreach (var lease in group)
                     {
-                        deferred.Add(new LeaseEnd(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = admission.DeferUntil }));
+                        deferred.Add(AttemptRecorder.Held(lease, admission.DeferUntil, admission.HoldReason!));
                     }
 
                     telemetry.RecordDeferred(admission.DeferReason!, group.Count);
@@ -285,7 +285,7 @@ internal sealed class WebhookDispatcher(
         bool cutOff = false;
         try
         {
-            accepted = await processor.ProcessAsync(work.Leases, token).ConfigureAwait(false);
+            accepted = await processor.ProcessAsync(work.Leases, gate, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -320,7 +320,7 @@ internal sealed class WebhookDispatcher(
     {
         if (step.Circuit is true)
         {
-            Log.CircuitOpened(logger, subscriptionId, options.Value.Endpoints.FailureThreshold, step.OpenUntil);
+            Log.CircuitOpened(logger, subscriptionId, step.FailureThreshold, step.OpenUntil);
         }
         else if (step.Circuit is false)
         {

@@ -41,6 +41,19 @@ public sealed class WebhookEndpointOptions
     [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The rate limit of every endpoint without one of its own (<see cref="WebhookDeliveryControls.RateLimit"/>);
+    /// <see langword="null"/> (the default) has none. On the EF Core store the instances share each endpoint's limit.
+    /// </summary>
+    public WebhookRateLimit? RateLimit { get; set; }
+
+    /// <summary>
+    /// Whether endpoints without a setting of their own (<see cref="WebhookDeliveryControls.Ordered"/>) get their messages
+    /// one at a time, in publish order. Default <see langword="false"/>: deliveries run concurrently, and a retrying one
+    /// does not hold the others back.
+    /// </summary>
+    public bool Ordered { get; set; }
+
     /// <summary>The per-endpoint cap in effect for a dispatcher with <paramref name="dispatcherConcurrency"/> slots.</summary>
     internal int MaxConcurrencyFor(int dispatcherConcurrency) => MaxConcurrency ?? Math.Max(1, dispatcherConcurrency / 4);
 }

@@ -33,7 +33,7 @@ internal sealed class WebhookPublisher(
         var message = CreateMessage(webhookEvent, now, options.Value.JsonSerializerOptions);
         // The store narrows by tenant and type through its index; filters and expiry are checked on those few.
         var candidates = await subscriptions.FindAsync(message.EventType, message.TenantId, cancellationToken).ConfigureAwait(false);
-        var deliveries = new PublishedDeliveries(message, Matching(candidates, message, now), now);
+        var deliveries = new PublishedDeliveries(message, Matching(candidates, message, now), now, options.Value.Endpoints.Ordered);
         if (deliveries.Count > 0)
         {
             // Before storing: the dispatcher may lease the deliveries before this call returns.
@@ -60,7 +60,7 @@ internal sealed class WebhookPublisher(
     private async Task<WebhookMessage> StoreAsync(WebhookMessage message, PublishedDeliveries deliveries, CancellationToken cancellationToken)
     {
         int count = deliveries.Count;
-        if (count == 0 || AnyBatched(deliveries) || !local.TryReserve(count))
+        if (count == 0 || AnyQueued(deliveries) || !local.TryReserve(count))
         {
             var added = await store.AddMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
             if (count > 0)
@@ -85,11 +85,12 @@ internal sealed class WebhookPublisher(
         await local.ReleaseAsync(local.Add(stored.Leases, count)).ConfigureAwait(false);
         return stored.Message;
 
-        static bool AnyBatched(PublishedDeliveries deliveries)
+        // Batched deliveries wait for their window, ordered ones for their turn: the queue hands them out, not a hand-over.
+        static bool AnyQueued(PublishedDeliveries deliveries)
         {
             for (int i = 0; i < deliveries.Count; i++)
             {
-                if (deliveries.IsBatched(i))
+                if (deliveries.IsBatched(i) || deliveries.IsOrdered(i))
                 {
                     return true;
                 }
@@ -219,9 +220,13 @@ internal sealed class WebhookPublisher(
     }
 
     internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now) =>
-        NewDelivery(message, subscription, trigger, now, WebhookIds.NewDeliveryId(now));
+        NewDelivery(message, subscription, trigger, now, WebhookIds.NewDeliveryId(now), ordered: false);
 
-    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now, string id)
+    /// <summary>
+    /// A new delivery of <paramref name="message"/> to <paramref name="subscription"/>; <paramref name="ordered"/> when the
+    /// subscription's published events go one at a time in order (pings and redeliveries never wait in that line).
+    /// </summary>
+    internal static WebhookDelivery NewDelivery(WebhookMessage message, WebhookSubscription subscription, AttemptTrigger trigger, DateTimeOffset now, string id, bool ordered)
     {
         // Published events of a batching subscription wait for the end of their window, which every instance computes
         // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
@@ -238,6 +243,7 @@ internal sealed class WebhookPublisher(
             DueAt = dueAt,
             CreatedAt = now,
             BatchKey = batchWindow is null ? null : $"{subscription.Id}@{dueAt.UtcTicks}",
+            OrderKey = ordered && trigger == AttemptTrigger.Scheduled ? subscription.Id : null,
         };
     }
 

@@ -59,6 +59,10 @@ internal sealed class AttemptRecorder(
     /// </summary>
     public Task GiveBackAsync(IReadOnlyList<LeaseEnd> ends) => leaseEnds.EndAsync(ends);
 
+    /// <summary>How a lease ends when its delivery is held back without an attempt until <paramref name="until"/>, for <paramref name="reason"/>.</summary>
+    public static LeaseEnd Held(DeliveryLease lease, DateTimeOffset until, string reason) =>
+        new(lease, lease.Delivery with { Status = DeliveryStatus.Queued, DueAt = until, HoldReason = reason });
+
     /// <summary>The delivery's log entry and next state after the exchange.</summary>
     private static LeaseEnd EndOf(
         DeliveryLease lease, WebhookSubscription subscription, string webhookId, HttpExchange exchange, AttemptVerdict verdict, IReadOnlyList<string> warnings, DateTimeOffset now)
@@ -74,6 +78,7 @@ internal sealed class AttemptRecorder(
             LastAttemptAt = exchange.StartedAt,
             LastStatusCode = exchange.Response?.StatusCode,
             BatchKey = delivery.BatchKey is null ? null : webhookId,
+            HoldReason = null,
             Status = status,
             CompletedAt = status == DeliveryStatus.Queued ? delivery.CompletedAt : now,
             DueAt = status == DeliveryStatus.Queued ? now + verdict.RetryIn!.Value : delivery.DueAt,

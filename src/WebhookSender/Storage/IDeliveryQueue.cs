@@ -84,4 +84,12 @@ public interface IDeliveryQueue
     /// adapter can vouch again it returns a new token. The default never cancels: leases then hold until they expire.
     /// </summary>
     CancellationToken LeasesLost => CancellationToken.None;
+
+    /// <summary>
+    /// Whether the queue keeps the order of deliveries sharing a <see cref="WebhookDelivery.OrderKey"/>: of the unfinished
+    /// ones with one key it hands out only the oldest (by created time, then id), so the next is leased only once the one
+    /// before it succeeded or failed for good, whichever process sent it. Subscriptions may ask for ordered delivery only
+    /// on a queue that does. The default is <see langword="false"/>.
+    /// </summary>
+    bool KeepsOrder => false;
 }

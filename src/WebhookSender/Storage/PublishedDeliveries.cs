@@ -12,13 +12,16 @@ public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
 {
     private readonly IReadOnlyList<WebhookSubscription> _subscriptions;
     private readonly Guid _firstId;
+    private readonly bool _orderedByDefault;
     private WebhookDelivery?[]? _made;
 
     /// <param name="message">The message the deliveries belong to.</param>
     /// <param name="subscriptions">The matched subscriptions, one delivery each; the list is kept, not copied.</param>
     /// <param name="now">When they are created and, unless batched, due.</param>
-    internal PublishedDeliveries(WebhookMessage message, IReadOnlyList<WebhookSubscription> subscriptions, DateTimeOffset now)
+    /// <param name="orderedByDefault">Whether subscriptions without a setting of their own get ordered delivery (<see cref="WebhookEndpointOptions.Ordered"/>).</param>
+    internal PublishedDeliveries(WebhookMessage message, IReadOnlyList<WebhookSubscription> subscriptions, DateTimeOffset now, bool orderedByDefault = false)
     {
+        _orderedByDefault = orderedByDefault;
         Message = message;
         _subscriptions = subscriptions;
         CreatedAt = now;
@@ -43,6 +46,9 @@ public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
     /// </summary>
     public bool IsBatched(int index) => _subscriptions[index].Batching is not null;
 
+    /// <summary>Whether the delivery at <paramref name="index"/> waits its turn behind the subscription's earlier ones (it has an <see cref="WebhookDelivery.OrderKey"/>).</summary>
+    public bool IsOrdered(int index) => _subscriptions[index].Controls?.Ordered ?? _orderedByDefault;
+
     /// <summary>The id of the delivery at <paramref name="index"/> (<c>dlv_</c> and its 32 hex digits); ids ascend with the index.</summary>
     public Guid IdAt(int index)
     {
@@ -58,7 +64,7 @@ public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
         {
             _made ??= new WebhookDelivery?[Count];
             return _made[index] ??= WebhookPublisher.NewDelivery(
-                Message, _subscriptions[index], AttemptTrigger.Scheduled, CreatedAt, DeliveryIds.Format(IdAt(index)));
+                Message, _subscriptions[index], AttemptTrigger.Scheduled, CreatedAt, DeliveryIds.Format(IdAt(index)), IsOrdered(index));
         }
     }
 

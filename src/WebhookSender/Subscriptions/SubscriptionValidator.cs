@@ -2,7 +2,7 @@ namespace WebhookSender;
 
 /// <summary>Checks a subscription request before anything is stored; collects every problem, not just the first.</summary>
 internal sealed partial class SubscriptionValidator(
-    EventTypeCatalog catalog, SerializerRegistry serializers, IEnumerable<IDeliveryBatchQueue> batchQueues, TimeProvider timeProvider)
+    EventTypeCatalog catalog, SerializerRegistry serializers, IEnumerable<IDeliveryBatchQueue> batchQueues, IEnumerable<IDeliveryQueue> queues, TimeProvider timeProvider)
 {
     public const int MaxUrlLength = 2048;
     public const int MaxNameLength = 100;
@@ -79,6 +79,7 @@ internal sealed partial class SubscriptionValidator(
         ValidateHeaders(request.Headers, Add);
         ValidateFilters(request.Filters, Add);
         ValidatePayload(request, Add);
+        ValidateControls(request, Add);
 
         if (request.ExpiresAt is { } expiresAt && expiresAt <= timeProvider.GetUtcNow())
         {

@@ -60,6 +60,9 @@ public sealed record WebhookSubscription
     /// <summary>Collect events and send them together as one <c>jsonarray</c> request per window; <see langword="null"/> sends each at once.</summary>
     public WebhookBatching? Batching { get; init; }
 
+    /// <summary>Its own rate limit, concurrency, circuit and ordering; <see langword="null"/> takes the host's <see cref="WebhookOptions.Endpoints"/>.</summary>
+    public WebhookDeliveryControls? Controls { get; init; }
+
     /// <summary>When the subscription stops receiving events (auto-unsubscribe); <see langword="null"/> never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 

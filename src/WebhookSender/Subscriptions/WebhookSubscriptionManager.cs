@@ -198,6 +198,7 @@ internal sealed class WebhookSubscriptionManager(
         PayloadMode = request.PayloadMode,
         FieldMap = request.FieldMap is null ? null : new Dictionary<string, WebhookFieldSource>(request.FieldMap, StringComparer.Ordinal),
         Batching = request.Batching,
+        Controls = request.Controls,
         ExpiresAt = request.ExpiresAt,
     };
 

@@ -59,6 +59,9 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>Send events together per window as <c>jsonarray</c> (requires <see cref="Format"/> = <c>jsonarray</c>).</summary>
     public WebhookBatching? Batching { get; init; }
 
+    /// <summary>Its own rate limit, concurrency, circuit and ordering; <see langword="null"/> takes the host's <see cref="WebhookOptions.Endpoints"/>.</summary>
+    public WebhookDeliveryControls? Controls { get; init; }
+
     /// <summary>When the subscription stops receiving events (must be in the future); <see langword="null"/> never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 

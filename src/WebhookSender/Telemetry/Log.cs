@@ -100,4 +100,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Information, "The circuit of subscription {SubscriptionId} closed: a probe succeeded.", EventName = "CircuitClosed")]
     public static partial void CircuitClosed(ILogger logger, string subscriptionId);
+
+    [LoggerMessage(17, LogLevel.Warning, "The shared rate limit of subscription {SubscriptionId} could not be read from the store; its delivery waits a second instead of going over the limit.", EventName = "RateLimitStoreError")]
+    public static partial void RateLimitStoreError(ILogger logger, Exception exception, string subscriptionId);
 }

@@ -52,7 +52,9 @@ public class EndpointGateTests
         Fail(gate, Now);
         var opened = Fail(gate, Now);
         Assert.True(opened.Circuit);
-        Assert.Equal(Admission.Defer(Now.AddMinutes(1), Admission.CircuitOpen), gate.Admit(Work("dlv_1"), Now.AddSeconds(30)));
+        var deferred = gate.Admit(Work("dlv_1"), Now.AddSeconds(30));
+        Assert.Equal((AdmissionKind.Defer, Now.AddMinutes(1), Admission.CircuitOpen), (deferred.Kind, deferred.DeferUntil, deferred.DeferReason));
+        Assert.Equal("The endpoint's circuit is open after 2 failed attempts in a row; it is tried again at " + Now.AddMinutes(1).ToString("u", System.Globalization.CultureInfo.InvariantCulture) + ".", deferred.HoldReason);
 
         // A redelivery asked for by hand goes through; at the end of the break one probe goes.
         Assert.Equal(AdmissionKind.Start, gate.Admit(Work("dlv_2", AttemptTrigger.Manual), Now.AddSeconds(30)).Kind);
@@ -106,6 +108,45 @@ public class EndpointGateTests
         Assert.InRange(deferred.DeferUntil - Now, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
         gates.ReturnProbationSlot();
         Assert.Equal(AdmissionKind.Start, gates.For("sub_b").Admit(Work("dlv_2"), Now).Kind);
+    }
+
+    [Fact]
+    public void A_subscriptions_own_concurrency_and_circuit_settings_replace_the_hosts_and_its_deferrals_say_why()
+    {
+        var gates = Gates(o => o.Endpoints.MaxConcurrency = 2);
+        var gate = Proven(gates.For("sub_a"));
+        gate.Configure(new WebhookDeliveryControls { MaxConcurrency = 1, FailureThreshold = 1, BreakDuration = TimeSpan.FromSeconds(7) });
+
+        Assert.Equal(AdmissionKind.Start, gate.Admit(Work("dlv_1"), Now).Kind);
+        gate.Admit(Work("dlv_2"), Now); // waits at the gate: one in flight is its own limit now, not the host's two
+
+        // One failure opens its circuit (the host's threshold is 5) for its own break of 7 seconds.
+        var step = gate.Finish(DispatchLane.Main, succeeded: false, TimeSpan.Zero, Now, takeNext: false);
+        Assert.Equal((true, Now.AddSeconds(7), 1), (step.Circuit, step.OpenUntil, step.FailureThreshold));
+        var deferred = gate.Admit(Work("dlv_3"), Now.AddSeconds(1));
+        Assert.Equal((AdmissionKind.Defer, Admission.CircuitOpen, Now.AddSeconds(7)), (deferred.Kind, deferred.DeferReason, deferred.DeferUntil));
+        Assert.StartsWith("The endpoint's circuit is open after 1 failed attempts in a row", deferred.HoldReason, StringComparison.Ordinal);
+
+        // Back to the host's settings: two in flight, and the circuit needs five failures.
+        gate.Configure(null);
+        Assert.Equal(2, gates.SettingsFor(null).MaxConcurrency);
+    }
+
+    [Fact]
+    public void A_busy_endpoint_defers_what_cannot_wait_at_its_gate_with_a_reason_for_the_log()
+    {
+        var gates = Gates(o => o.MaxConcurrency = 4);
+        var gate = Proven(gates.For("sub_a"));
+        gate.Configure(new WebhookDeliveryControls { MaxConcurrency = 1 });
+        Assert.Equal(AdmissionKind.Start, gate.Admit(Work("dlv_0"), Now).Kind);
+        for (int i = 1; i <= gates.MaxWaitingPerEndpoint; i++)
+        {
+            Assert.Equal(Admission.Wait, gate.Admit(Work($"dlv_{i}"), Now));
+        }
+
+        var deferred = gate.Admit(Work("dlv_last"), Now);
+        Assert.Equal((AdmissionKind.Defer, Admission.EndpointBusy), (deferred.Kind, deferred.DeferReason));
+        Assert.Equal("The endpoint has 1 attempts in flight, its concurrency limit; it waits its turn.", deferred.HoldReason);
     }
 
     private static EndpointGates Gates(Action<WebhookOptions>? configure = null)
