@@ -11,6 +11,9 @@ internal static class HoldReasons
     public const string ProbationFull =
         "The endpoint is on probation (new to this process, or failing) and every probation slot is taken; it waits its turn.";
 
+    public const string Ordered =
+        "The subscription gets its messages in order: this one waits until the earlier ones have succeeded or failed for good.";
+
     public static string CircuitOpen(int failures, DateTimeOffset until) => string.Create(
         CultureInfo.InvariantCulture, $"The endpoint's circuit is open after {failures} failed attempts in a row; it is tried again at {until:u}.");
 

@@ -232,6 +232,7 @@ internal sealed class WebhookPublisher(
         // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
         var batchWindow = trigger == AttemptTrigger.Scheduled ? subscription.Batching?.Window : null;
         var dueAt = batchWindow is { } window ? new DateTimeOffset((now.UtcTicks / window.Ticks + 1) * window.Ticks, TimeSpan.Zero) : now;
+        bool inLine = ordered && trigger == AttemptTrigger.Scheduled;
         return new()
         {
             Id = id,
@@ -243,7 +244,10 @@ internal sealed class WebhookPublisher(
             DueAt = dueAt,
             CreatedAt = now,
             BatchKey = batchWindow is null ? null : $"{subscription.Id}@{dueAt.UtcTicks}",
-            OrderKey = ordered && trigger == AttemptTrigger.Scheduled ? subscription.Id : null,
+            OrderKey = inLine ? subscription.Id : null,
+
+            // Until its first attempt clears it, the log says why it may wait even though it is due.
+            HoldReason = inLine ? HoldReasons.Ordered : null,
         };
     }
 
