@@ -17,4 +17,7 @@ public sealed record ControlsResource
 
     /// <summary>Deliver one message at a time, in publish order.</summary>
     public bool? Ordered { get; init; }
+
+    /// <summary>The most requests to this subscription per quota window (a day by default), besides its tenant's quota.</summary>
+    public long? Quota { get; init; }
 }

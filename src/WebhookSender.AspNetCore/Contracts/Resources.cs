@@ -127,6 +127,7 @@ internal static class Resources
         FailureThreshold = c.FailureThreshold,
         BreakSeconds = c.BreakDuration?.TotalSeconds,
         Ordered = c.Ordered,
+        Quota = c.Quota,
     };
 
     /// <summary>The core's controls; the core checks the ranges, this only the units.</summary>
@@ -144,6 +145,7 @@ internal static class Resources
         FailureThreshold = controls.FailureThreshold,
         BreakDuration = controls.BreakSeconds is { } seconds ? Seconds(seconds, "controls.breakSeconds", errors) : null,
         Ordered = controls.Ordered,
+        Quota = controls.Quota,
     };
 
     private static WebhookAuthentication ToAuthentication(AuthenticationResource auth, Dictionary<string, string[]> errors) => new()

@@ -10,5 +10,5 @@ internal static class TableNames
     public const string Queue = "webhook_queue";
     public const string Attempts = "webhook_attempts";
     public const string Instances = "webhook_instances";
-    public const string RateLimits = "webhook_rate_limits";
+    public const string Limits = "webhook_limits";
 }

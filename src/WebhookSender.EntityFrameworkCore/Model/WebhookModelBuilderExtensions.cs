@@ -7,7 +7,7 @@ public static class WebhookModelBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
-    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c>, <c>webhook_instances</c> and <c>webhook_rate_limits</c> tables, with the indexes that
+    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c>, <c>webhook_instances</c> and <c>webhook_limits</c> tables, with the indexes that
     /// leasing due deliveries and matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
     /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
     /// </summary>
@@ -158,14 +158,16 @@ public static class WebhookModelBuilderExtensions
             entity.Property(i => i.HeartbeatAt).HasColumnName("heartbeat_at");
         });
 
-        // One row per rate-limited subscription, read and written by key only.
-        modelBuilder.Entity<RateLimitRow>(entity =>
+        // Rate limits and quotas: read and written by key; retention deletes by expiry.
+        modelBuilder.Entity<LimitRow>(entity =>
         {
-            entity.ToTable(TableNames.RateLimits, schema);
+            entity.ToTable(TableNames.Limits, schema);
             entity.HasKey(r => r.Id);
             entity.Property(r => r.Id).HasColumnName("id");
-            entity.Property(r => r.FullAt).HasColumnName("full_at");
+            entity.Property(r => r.Value).HasColumnName("value");
             entity.Property(r => r.Granted).HasColumnName("granted");
+            entity.Property(r => r.ExpiresAt).HasColumnName("expires_at");
+            entity.HasIndex(r => r.ExpiresAt).HasDatabaseName("ix_webhook_limits_expires_at");
         });
 
         // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
@@ -186,7 +188,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(RateLimitRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(LimitRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))

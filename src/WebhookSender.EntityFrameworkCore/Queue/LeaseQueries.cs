@@ -19,6 +19,7 @@ internal sealed class LeaseQueries
     private readonly string _leaseBatchSql;
     private readonly string _markDispatchedSql;
     private string? _takePermitsSql;
+    private string? _takeQuotaSql;
 
     private LeaseQueries(DbContext context, StoreProvider provider, string leaseSql, string leaseBatchSql, string markDispatchedSql)
     {
@@ -140,32 +141,46 @@ internal sealed class LeaseQueries
     /// <summary>
     /// Takes up to <paramref name="count"/> permits from a token bucket in one statement (a generic cell rate algorithm):
     /// the bucket may hand out as many as fit between when it is full again and <paramref name="nowTicks"/> plus its
-    /// burst. Every expression of the update reads the row as it was, so granted and the new full time agree.
+    /// burst. Every expression of an update reads the row as it was, so the grant and the new value agree.
     /// </summary>
-    public async Task<RateLimitRow> TakePermitsAsync(
-        DbContext context, string key, int count, long intervalTicks, int burst, long nowTicks, CancellationToken cancellationToken)
+    public Task<LimitRow> TakePermitsAsync(
+        DbContext context, string key, int count, long intervalTicks, int burst, long nowTicks, CancellationToken cancellationToken) =>
+        TakeAsync(context, _takePermitsSql ??= LimitSql(context, rate: true), [key, count, intervalTicks, burst, nowTicks], cancellationToken);
+
+    /// <summary>Counts up to <paramref name="count"/> more requests against a quota of <paramref name="limit"/>, in one statement.</summary>
+    public Task<LimitRow> TakeQuotaAsync(
+        DbContext context, string key, int count, long limit, long windowEndTicks, CancellationToken cancellationToken) =>
+        TakeAsync(context, _takeQuotaSql ??= LimitSql(context, rate: false), [key, count, limit, windowEndTicks], cancellationToken);
+
+    private static async Task<LimitRow> TakeAsync(DbContext context, string sql, object[] parameters, CancellationToken cancellationToken)
     {
-        var sql = _takePermitsSql ??= TakePermitsSql(context);
-        var rows = await context.Set<RateLimitRow>().FromSqlRaw(sql, key, count, intervalTicks, burst, nowTicks).AsNoTracking()
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await context.Set<LimitRow>().FromSqlRaw(sql, parameters).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Single();
     }
 
-    private string TakePermitsSql(DbContext context)
+    private string LimitSql(DbContext context, bool rate)
     {
-        var table = Mapped(context, typeof(RateLimitRow), context.GetService<ISqlGenerationHelper>());
-        string id = table.Column(nameof(RateLimitRow.Id)).Name;
-        string fullAt = table.Column(nameof(RateLimitRow.FullAt)).Name;
-        string granted = table.Column(nameof(RateLimitRow.Granted)).Name;
+        var table = Mapped(context, typeof(LimitRow), context.GetService<ISqlGenerationHelper>());
+        string id = table.Column(nameof(LimitRow.Id)).Name;
+        string value = table.Column(nameof(LimitRow.Value)).Name;
+        string granted = table.Column(nameof(LimitRow.Granted)).Name;
+        string expires = table.Column(nameof(LimitRow.ExpiresAt)).Name;
         var (max, min) = Provider == StoreProvider.PostgreSql ? ("GREATEST", "LEAST") : ("MAX", "MIN");
+        string insert = $"INSERT INTO {table.Name} AS r ({id}, {value}, {granted}, {expires}) VALUES ";
+        string returning = $" RETURNING {id}, {value}, {granted}, {expires}";
+        if (rate)
+        {
+            // {0} key, {1} count, {2} interval, {3} burst, {4} now; a new bucket starts full. The value is when it is full again.
+            string start = $"{max}(r.{value}, {{4}})";
+            string fits = $"{min}({{1}}, {max}(0, ({{4}} + {{3}} * {{2}} - {start}) / {{2}}))";
+            return insert + $"({{0}}, {{4}} + {min}({{1}}, {{3}}) * {{2}}, {min}({{1}}, {{3}}), {{4}} + {min}({{1}}, {{3}}) * {{2}}) " +
+                $"ON CONFLICT ({id}) DO UPDATE SET {granted} = {fits}, {value} = {start} + {fits} * {{2}}, {expires} = {start} + {fits} * {{2}}" + returning;
+        }
 
-        // {0} key, {1} count, {2} interval, {3} burst, {4} now; a new bucket starts full.
-        string start = $"{max}(r.{fullAt}, {{4}})";
-        string fits = $"{min}({{1}}, {max}(0, ({{4}} + {{3}} * {{2}} - {start}) / {{2}}))";
-        return
-            $"INSERT INTO {table.Name} AS r ({id}, {fullAt}, {granted}) VALUES ({{0}}, {{4}} + {min}({{1}}, {{3}}) * {{2}}, {min}({{1}}, {{3}})) " +
-            $"ON CONFLICT ({id}) DO UPDATE SET {granted} = {fits}, {fullAt} = {start} + {fits} * {{2}} " +
-            $"RETURNING {id}, {fullAt}, {granted}";
+        // {0} key (one per window), {1} count, {2} limit, {3} the window's end. The value is what was counted.
+        string left = $"{min}({{1}}, {max}(0, {{2}} - r.{value}))";
+        return insert + $"({{0}}, {min}({{1}}, {max}(0, {{2}})), {min}({{1}}, {max}(0, {{2}})), {{3}}) " +
+            $"ON CONFLICT ({id}) DO UPDATE SET {granted} = {left}, {value} = r.{value} + {left}" + returning;
     }
 
     /// <summary>The earliest time a queued delivery becomes available, or <see langword="null"/> when the queue is empty.</summary>

@@ -17,6 +17,8 @@ internal sealed class RetentionCleanup(
     TimeProvider timeProvider,
     ILogger<RetentionCleanup> logger) : BackgroundService
 {
+    private static readonly TimeSpan LimitsKept = TimeSpan.FromDays(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -68,6 +70,7 @@ internal sealed class RetentionCleanup(
         // Messages go once no delivery refers to them and they are older than the shortest retention.
         var shortest = new[] { settings.SucceededRetention, settings.FailedRetention }.Where(r => r is not null).Min()!.Value;
         messages = await RemoveMessagesAsync(RowMapping.Ticks(now - shortest), cancellationToken).ConfigureAwait(false);
+        await RemoveExpiredLimitsAsync(RowMapping.Ticks(now - LimitsKept), cancellationToken).ConfigureAwait(false);
         if (succeeded + failed + messages > 0)
         {
             Log.RetentionRemoved(logger, succeeded, failed, messages);
@@ -130,6 +133,16 @@ internal sealed class RetentionCleanup(
                 return removed;
             }
         }
+    }
+
+    /// <summary>
+    /// Rate-limit buckets full again and quota windows over hold nothing a new row would not; they go a day after their
+    /// expiry (the day lets a window's count be read while it is still news).
+    /// </summary>
+    private async Task RemoveExpiredLimitsAsync(long expiredBefore, CancellationToken cancellationToken)
+    {
+        await using var lease = await contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
+        await lease.Context.Set<LimitRow>().Where(l => l.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> RemoveMessagesAsync(long createdBefore, CancellationToken cancellationToken)

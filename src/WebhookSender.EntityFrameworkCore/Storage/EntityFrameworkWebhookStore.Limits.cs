@@ -4,7 +4,7 @@ namespace WebhookSender.EntityFrameworkCore;
 
 internal sealed partial class EntityFrameworkWebhookStore : IDeliveryLimitStore
 {
-    /// <summary>One statement per take: the bucket's row is updated where it is, so instances take permits one after another.</summary>
+    /// <summary>One statement per take: the counter's row is updated where it is, so instances take one after another.</summary>
     public Task<RatePermits> TakeRatePermitsAsync(string key, int count, TimeSpan interval, int burst, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -19,7 +19,23 @@ internal sealed partial class EntityFrameworkWebhookStore : IDeliveryLimitStore
                 context,
                 () => Queries(context).TakePermitsAsync(context, key, count, interval.Ticks, burst, RowMapping.Ticks(now), cancellationToken),
                 cancellationToken).ConfigureAwait(false);
-            return new RatePermits(row.Granted, RowMapping.Time(row.FullAt));
+            return new RatePermits(row.Granted, RowMapping.Time(row.Value));
+        });
+    }
+
+    public Task<QuotaCount> TakeQuotaAsync(string key, int count, long limit, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return GuardAsync($"counting quota '{key}'", async () =>
+        {
+            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            var row = await WriteAsync(
+                context,
+                () => Queries(context).TakeQuotaAsync(context, key, count, limit, RowMapping.Ticks(windowEnd), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            return new QuotaCount(row.Granted, row.Value);
         });
     }
 }

@@ -40,4 +40,13 @@ public interface IWebhookDeliveries
     /// its owner has fixed the endpoint. Returns how many were queued.
     /// </summary>
     Task<int> RecoverAsync(string subscriptionId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// After raising a quota (<see cref="WebhookQuotaOptions"/>, <see cref="WebhookDeliveryControls.Quota"/>): makes the
+    /// deliveries that quotas hold, of <paramref name="tenantId"/> (and of <paramref name="subscriptionId"/> if given), due
+    /// now instead of at the end of the window. Each is counted again when it goes; past the new quota it is held again.
+    /// </summary>
+    /// <returns>How many deliveries were released.</returns>
+    /// <exception cref="NotSupportedException">The registered store does not implement <see cref="IWebhookStore.ReleaseHeldAsync"/>.</exception>
+    Task<int> ReleaseQuotaHoldsAsync(string? tenantId, string? subscriptionId = null, CancellationToken cancellationToken = default);
 }

@@ -35,6 +35,9 @@ internal sealed class WebhookDeliveryLog(IWebhookStore store, TimeProvider timeP
     public Task<DeliveryAttempt?> GetAttemptAsync(Guid attemptId, CancellationToken cancellationToken = default) =>
         store.GetAttemptAsync(attemptId, cancellationToken);
 
+    public Task<int> ReleaseQuotaHoldsAsync(string? tenantId, string? subscriptionId = null, CancellationToken cancellationToken = default) =>
+        store.ReleaseHeldAsync(tenantId, subscriptionId, HoldReasons.QuotaPrefix, cancellationToken);
+
     public async Task<WebhookDelivery> RedeliverAsync(string messageId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);

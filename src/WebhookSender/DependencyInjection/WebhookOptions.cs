@@ -123,6 +123,10 @@ public sealed class WebhookOptions
     [ValidateObjectMembers]
     public WebhookEndpointOptions Endpoints { get; } = new();
 
+    /// <summary>Requests per tenant per window; off by default.</summary>
+    [ValidateObjectMembers]
+    public WebhookQuotaOptions Quotas { get; } = new();
+
     internal static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
         TimeSpan.Zero,

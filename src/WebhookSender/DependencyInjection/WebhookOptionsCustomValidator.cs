@@ -50,6 +50,11 @@ internal sealed class WebhookOptionsCustomValidator(IServiceProviderIsService se
             failures.Add($"WebhookOptions.Endpoints.RateLimit: {rateProblem}");
         }
 
+        if (options.Quotas.PerTenant is < 0)
+        {
+            failures.Add($"WebhookOptions.Quotas.PerTenant ({options.Quotas.PerTenant}) must be 0 (hold everything) or more requests per window, or null for none.");
+        }
+
         foreach (var network in options.Destinations.AllowedNetworks)
         {
             if (!DestinationGuard.TryParseNetwork(network, out _))

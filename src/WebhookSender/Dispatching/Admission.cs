@@ -13,6 +13,7 @@ internal readonly record struct Admission(
     public const string EndpointBusy = "endpoint_busy";
     public const string ProbationFull = "probation_full";
     public const string RateLimited = "rate_limited";
+    public const string QuotaExhausted = "quota_exhausted";
 
     public static Admission Start(DispatchLane lane) => new(AdmissionKind.Start, lane);
 

@@ -17,6 +17,7 @@ internal sealed class DeliveryProcessor(
     AttemptRecorder recorder,
     SubscriptionHealth health,
     EndpointRateLimits rateLimits,
+    DeliveryQuotas quotas,
     WebhookTelemetry telemetry,
     TimeProvider timeProvider)
 {
@@ -42,12 +43,8 @@ internal sealed class DeliveryProcessor(
         }
 
         gate.Configure(subscription!.Controls);
-        if (await rateLimits.TryTakeAsync(subscription, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } dueAgain)
+        if (await HoldAsync(subscription, leased, cancellationToken).ConfigureAwait(false))
         {
-            // One request (a delivery, or a batch) over the limit: back to the queue, neither sent nor counted as an attempt.
-            var holdReason = HoldReasons.RateLimited(rateLimits.LimitOf(subscription)!);
-            await recorder.GiveBackAsync([.. leased.Select(lease => AttemptRecorder.Held(lease, dueAgain, holdReason))]).ConfigureAwait(false);
-            telemetry.RecordDeferred(Admission.RateLimited, leased.Count);
             return null;
         }
 
@@ -72,6 +69,33 @@ internal sealed class DeliveryProcessor(
         }
 
         return accepted;
+    }
+
+    /// <summary>
+    /// Counts the request (one delivery, or a batch) against the endpoint's rate limit, then its quotas; when one says
+    /// not now, gives the deliveries back to the queue, neither sent nor counted as an attempt, and returns true.
+    /// </summary>
+    private async ValueTask<bool> HoldAsync(WebhookSubscription subscription, IReadOnlyList<DeliveryLease> leased, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        (DateTimeOffset Until, string Reason, string Code)? hold = null;
+        if (await rateLimits.TryTakeAsync(subscription, now, cancellationToken).ConfigureAwait(false) is { } dueAgain)
+        {
+            hold = (dueAgain, HoldReasons.RateLimited(rateLimits.LimitOf(subscription)!), Admission.RateLimited);
+        }
+        else if (await quotas.TryTakeAsync(subscription, leased[0].Delivery.Trigger, now, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            hold = (held.Until, held.Reason, Admission.QuotaExhausted);
+        }
+
+        if (hold is not { } h)
+        {
+            return false;
+        }
+
+        await recorder.GiveBackAsync([.. leased.Select(lease => AttemptRecorder.Held(lease, h.Until, h.Reason))]).ConfigureAwait(false);
+        telemetry.RecordDeferred(h.Code, leased.Count);
+        return true;
     }
 
     /// <summary>Why nothing can be sent to <paramref name="subscription"/> now, or <see langword="null"/> when it can.</summary>

@@ -20,5 +20,16 @@ internal static class HoldReasons
     public static string EndpointBusy(int inFlight) => string.Create(
         CultureInfo.InvariantCulture, $"The endpoint has {inFlight} attempts in flight, its concurrency limit; it waits its turn.");
 
+    public const string LimitsUnknown = "The rate limit or quota could not be counted in the store; it waits a second instead of going past it.";
+
+    /// <summary>What every quota hold begins with: how the stores find the deliveries a raised quota releases.</summary>
+    public const string QuotaPrefix = "Quota: ";
+
+    public static string TenantQuota(string tenantId, long quota, DateTimeOffset windowEnd) => string.Create(
+        CultureInfo.InvariantCulture, $"{QuotaPrefix}tenant '{tenantId}' has used its {quota:N0} requests of the window; held until {windowEnd:u}.");
+
+    public static string SubscriptionQuota(long quota, DateTimeOffset windowEnd) => string.Create(
+        CultureInfo.InvariantCulture, $"{QuotaPrefix}the subscription has used its {quota:N0} requests of the window; held until {windowEnd:u}.");
+
     public static string RateLimited(WebhookRateLimit limit) => $"Over the endpoint's rate limit of {limit}; it waits its turn.";
 }

@@ -33,19 +33,16 @@ internal sealed class EndpointRateLimits(
         }
 
         var bucket = BucketFor(subscription.Id, limit);
-        DateTimeOffset? retryAt;
         try
         {
-            retryAt = await bucket.TryTakeAsync(1, now, cancellationToken).ConfigureAwait(false);
+            return await bucket.TryTakeAsync(1, now, cancellationToken).ConfigureAwait(false) is { } retryAt ? bucket.Spread(retryAt) : null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The limit is not known to hold: nothing is sent over it, the delivery waits a moment instead.
-            Log.RateLimitStoreError(logger, ex, subscription.Id);
-            retryAt = now + StoreErrorDelay;
+            Log.LimitStoreError(logger, ex, subscription.Id);
+            return now + StoreErrorDelay;
         }
-
-        return retryAt is { } at ? bucket.Spread(at) : null;
     }
 
     public void Dispose()

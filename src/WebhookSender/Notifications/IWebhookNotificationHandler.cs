@@ -18,4 +18,7 @@ public interface IWebhookNotificationHandler
 
     /// <summary>A subscription that was failing has delivered successfully again.</summary>
     ValueTask OnSubscriptionRecoveredAsync(SubscriptionRecoveredNotification notification, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>A tenant's or a subscription's quota was used up; deliveries past it are held until the window ends.</summary>
+    ValueTask OnQuotaExhaustedAsync(QuotaExhaustedNotification notification, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -24,6 +24,10 @@ internal sealed class NotificationPublisher(IEnumerable<IWebhookNotificationHand
     public Task SubscriptionRecoveredAsync(SubscriptionRecoveredNotification n, CancellationToken ct) =>
         _handlers.Length == 0 ? Task.CompletedTask : Publish(n with { Subscription = redaction.Redact(n.Subscription) }, static (h, n, c) => h.OnSubscriptionRecoveredAsync(n, c), ct);
 
+    public Task QuotaExhaustedAsync(QuotaExhaustedNotification n, CancellationToken ct) =>
+        _handlers.Length == 0 ? Task.CompletedTask
+            : Publish(n with { Subscription = n.Subscription is null ? null : redaction.Redact(n.Subscription) }, static (h, n, c) => h.OnQuotaExhaustedAsync(n, c), ct);
+
     private Task Publish<TNotification>(TNotification notification, Func<IWebhookNotificationHandler, TNotification, CancellationToken, ValueTask> call, CancellationToken cancellationToken)
         where TNotification : notnull =>
         PublishAsync(notification, (h, c) => call(h, notification, c), cancellationToken);

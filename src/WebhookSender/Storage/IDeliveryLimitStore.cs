@@ -1,8 +1,8 @@
 namespace WebhookSender.Storage;
 
 /// <summary>
-/// Keeps the counters of rate limits for a store shared by several processes, so that instances share a subscription's
-/// limit instead of multiplying it. The EF Core store implements it; without it (the in-memory store, one process) each
+/// Keeps the counters of rate limits and quotas for a store shared by several processes, so that instances share a
+/// subscription's limit (and a tenant's quota) instead of multiplying it. The EF Core store implements it; without it (the in-memory store, one process) each
 /// process counts for itself.
 /// </summary>
 public interface IDeliveryLimitStore
@@ -14,4 +14,12 @@ public interface IDeliveryLimitStore
     /// </summary>
     /// <returns>How many permits were taken (0 to <paramref name="count"/>), and when the bucket is full again after it.</returns>
     Task<RatePermits> TakeRatePermitsAsync(string key, int count, TimeSpan interval, int burst, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts up to <paramref name="count"/> requests against the quota counter <paramref name="key"/> (one key per
+    /// window), in one atomic step, without going past <paramref name="limit"/>. The counter may be dropped after
+    /// <paramref name="windowEnd"/>.
+    /// </summary>
+    /// <returns>How many were counted (0 to <paramref name="count"/>), and the count after them.</returns>
+    Task<QuotaCount> TakeQuotaAsync(string key, int count, long limit, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 }

@@ -84,6 +84,19 @@ public interface IWebhookStore
             $"{GetType().Name} does not count its backlog: implement IWebhookStore.GetBacklogAsync (one aggregate read of the pending " +
             "deliveries: due, in flight, waiting, and the oldest due time) to use IWebhookDeliveries.GetBacklogAsync.");
 
+    /// <summary>
+    /// Makes due now the queued deliveries (not under a lease) whose <see cref="WebhookDelivery.HoldReason"/> starts with
+    /// <paramref name="reasonPrefix"/>, of <paramref name="tenantId"/> and of <paramref name="subscriptionId"/> where given
+    /// (both <see langword="null"/>: of everyone). Returns how many. Called when a quota is raised; read only the queue.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation throws <see cref="NotSupportedException"/>, so that adapters written before it still
+    /// build; an adapter implements it to support <see cref="IWebhookDeliveries.ReleaseQuotaHoldsAsync"/>.
+    /// </remarks>
+    Task<int> ReleaseHeldAsync(string? tenantId, string? subscriptionId, string reasonPrefix, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{GetType().Name} does not release held deliveries: implement IWebhookStore.ReleaseHeldAsync to use IWebhookDeliveries.ReleaseQuotaHoldsAsync.");
+
     /// <summary>Appends an attempt to the log.</summary>
     Task AddAttemptAsync(DeliveryAttempt attempt, CancellationToken cancellationToken);
 

@@ -38,6 +38,11 @@ internal sealed partial class SubscriptionValidator
             add(field, $"BreakDuration is 100 milliseconds to 1 day, not {breakDuration}.");
         }
 
+        if (controls.Quota is < 0)
+        {
+            add(field, $"A quota is 0 (hold everything) or more requests per window, not {controls.Quota}; leave it null for none.");
+        }
+
         if (controls.Ordered is true && !_keepsOrder)
         {
             add(field, "The registered store does not keep deliveries in order (IDeliveryQueue.KeepsOrder is false); remove Ordered or use a store that does.");

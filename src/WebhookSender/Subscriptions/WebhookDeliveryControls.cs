@@ -24,4 +24,10 @@ public sealed record WebhookDeliveryControls
     /// It applies to messages published after it is set.
     /// </summary>
     public bool? Ordered { get; init; }
+
+    /// <summary>
+    /// The most requests to this subscription per quota window (<see cref="WebhookQuotaOptions.Window"/>, a day by
+    /// default), besides its tenant's quota; <see langword="null"/> has none. Past it, deliveries are held until the next window.
+    /// </summary>
+    public long? Quota { get; init; }
 }

@@ -101,6 +101,9 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Information, "The circuit of subscription {SubscriptionId} closed: a probe succeeded.", EventName = "CircuitClosed")]
     public static partial void CircuitClosed(ILogger logger, string subscriptionId);
 
-    [LoggerMessage(17, LogLevel.Warning, "The shared rate limit of subscription {SubscriptionId} could not be read from the store; its delivery waits a second instead of going over the limit.", EventName = "RateLimitStoreError")]
-    public static partial void RateLimitStoreError(ILogger logger, Exception exception, string subscriptionId);
+    [LoggerMessage(17, LogLevel.Warning, "The shared rate limit or quota of subscription {SubscriptionId} could not be counted in the store; its delivery waits a second instead of going past it.", EventName = "LimitStoreError")]
+    public static partial void LimitStoreError(ILogger logger, Exception exception, string subscriptionId);
+
+    [LoggerMessage(18, LogLevel.Warning, "Quota {QuotaKey} is used up ({Quota} requests); deliveries past it are held until {WindowEnd:O}.", EventName = "QuotaExhausted")]
+    public static partial void QuotaExhausted(ILogger logger, string quotaKey, long quota, DateTimeOffset windowEnd);
 }

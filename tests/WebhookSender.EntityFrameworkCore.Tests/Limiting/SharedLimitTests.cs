@@ -36,6 +36,26 @@ public sealed class SharedLimitTests(ITestOutputHelper output)
         Assert.Equal(3, (await limits.TakeRatePermitsAsync("rate:sub_a", 10, second, 3, Start.AddHours(1), default)).Granted);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_quota_counter_counts_up_to_its_limit_per_window_and_counts_on_when_the_limit_is_raised(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = await EfTestHost.StartAsync(database, start: false);
+        var limits = host.Services.GetRequiredService<IDeliveryLimitStore>();
+        var windowEnd = Start.AddDays(1);
+
+        Assert.Equal(new QuotaCount(2, 2), await limits.TakeQuotaAsync("quota:tenant:acme:1", 2, 3, windowEnd, default));
+        Assert.Equal(new QuotaCount(1, 3), await limits.TakeQuotaAsync("quota:tenant:acme:1", 2, 3, windowEnd, default));
+        Assert.Equal(new QuotaCount(0, 3), await limits.TakeQuotaAsync("quota:tenant:acme:1", 1, 3, windowEnd, default));
+        Assert.Equal(new QuotaCount(1, 4), await limits.TakeQuotaAsync("quota:tenant:acme:1", 1, 10, windowEnd, default));
+
+        // Another window is another key; a quota of 0 counts nothing.
+        Assert.Equal(new QuotaCount(1, 1), await limits.TakeQuotaAsync("quota:tenant:acme:2", 1, 3, windowEnd.AddDays(1), default));
+        Assert.Equal(new QuotaCount(0, 0), await limits.TakeQuotaAsync("quota:tenant:zero:1", 1, 0, windowEnd, default));
+    }
+
     [Fact]
     public async Task Two_instances_on_postgresql_share_one_rate_limit_instead_of_doubling_it()
     {
@@ -63,6 +83,66 @@ public sealed class SharedLimitTests(ITestOutputHelper output)
         Assert.True(times[^1] - times[0] >= TimeSpan.FromSeconds(2.0), $"{Events} requests in {(times[^1] - times[0]).TotalSeconds:0.00} s");
         Assert.Equal(Events, received.Select(r => r.WebhookId).Distinct().Count());
         Assert.Equal(Events, received.Count);
+    }
+
+    [Fact]
+    public async Task Two_instances_on_postgresql_count_against_one_tenant_quota_and_notify_once()
+    {
+        const int Events = 10;
+        await using var database = await TestDatabase.CreatePostgresAsync();
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        var notified = new System.Collections.Concurrent.ConcurrentQueue<QuotaExhaustedNotification>();
+        EfTestHost[] hosts =
+        [
+            await StartWithQuotaAsync(database, "instance-1", notified),
+            await StartWithQuotaAsync(database, "instance-2", notified),
+        ];
+        try
+        {
+            var subscription = (await hosts[0].Subscriptions.CreateAsync(new WebhookSubscriptionRequest { Url = receiver.UrlFor("/acme"), TenantId = "acme" })).Subscription;
+            for (int i = 0; i < Events; i++)
+            {
+                await hosts[i % 2].Publisher.PublishAsync(new WebhookEvent("order.created", new { n = i }) { TenantId = "acme" });
+            }
+
+            // Five go, whichever instance sends them; five are held, and nothing is lost.
+            var all = await Eventually.WaitForAsync(
+                async () => (await hosts[0].Deliveries.ListAsync(new DeliveryQuery { SubscriptionId = subscription.Id, Limit = 100 })).Items,
+                d => d.Count(x => x.Status == DeliveryStatus.Succeeded) == 5 && d.Count(x => x.HoldReason is not null && x.Status == DeliveryStatus.Queued) == 5,
+                "five delivered and five held");
+            Assert.Equal(Events, all.Count);
+            Assert.Equal(5, receiver.ReceivedOn("/acme").Count);
+            Assert.Single(notified);
+
+            // Released after a raise, they are counted again: past the quota, held again; nothing goes twice.
+            Assert.Equal(5, await hosts[1].Deliveries.ReleaseQuotaHoldsAsync("acme"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(5, receiver.ReceivedOn("/acme").Select(r => r.WebhookId).Distinct().Count());
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private Task<EfTestHost> StartWithQuotaAsync(TestDatabase database, string instanceId, System.Collections.Concurrent.ConcurrentQueue<QuotaExhaustedNotification> notified) =>
+        EfTestHost.StartAsync(
+            database,
+            o => o.Quotas.PerTenant = 5,
+            store: o => o.InstanceId = instanceId,
+            build: webhooks => webhooks.Services.AddSingleton<IWebhookNotificationHandler>(new QuotaRecorder(notified)),
+            output: output);
+
+    private sealed class QuotaRecorder(System.Collections.Concurrent.ConcurrentQueue<QuotaExhaustedNotification> notified) : IWebhookNotificationHandler
+    {
+        public ValueTask OnQuotaExhaustedAsync(QuotaExhaustedNotification notification, CancellationToken cancellationToken)
+        {
+            notified.Enqueue(notification);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]

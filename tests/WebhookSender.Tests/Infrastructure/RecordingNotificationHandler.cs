@@ -12,6 +12,14 @@ internal sealed class RecordingNotificationHandler : IWebhookNotificationHandler
 
     public ConcurrentQueue<SubscriptionRecoveredNotification> Recovered { get; } = new();
 
+    public ConcurrentQueue<QuotaExhaustedNotification> QuotasExhausted { get; } = new();
+
+    public ValueTask OnQuotaExhaustedAsync(QuotaExhaustedNotification notification, CancellationToken cancellationToken)
+    {
+        QuotasExhausted.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask OnAttemptFailedAsync(AttemptFailedNotification notification, CancellationToken cancellationToken)
     {
         AttemptsFailed.Enqueue(notification);
