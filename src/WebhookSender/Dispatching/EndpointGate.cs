@@ -23,6 +23,9 @@ internal sealed class EndpointGate(EndpointGates gates)
     private WebhookDeliveryControls? _controls;
     private EndpointSettings _settings = gates.Defaults;
 
+    /// <summary>Attempts in flight to the endpoint now (for the in-flight gauge; read without the lock, it may be a moment old).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>Whether the gate holds nothing worth keeping: no attempt in flight, no waiting work, no failure streak.</summary>
     public bool IsIdle
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +22,9 @@ internal sealed class EndpointGates
     private int _probationInFlight;
     private int _waiting;
 
-    public EndpointGates(IOptions<WebhookOptions> options)
+    public EndpointGates(IOptions<WebhookOptions> options, WebhookTelemetry? telemetry = null)
     {
+        telemetry?.ObserveInFlight(InFlightMeasurements);
         var settings = options.Value;
         var endpoints = settings.Endpoints;
         Defaults = new EndpointSettings(endpoints.MaxConcurrencyFor(settings.MaxConcurrency), endpoints.FailureThreshold, endpoints.BreakDuration);
@@ -98,6 +100,16 @@ internal sealed class EndpointGates
         }
 
         return all;
+    }
+
+    /// <summary>The in-flight gauge's values: the busiest endpoints by id, the rest summed (bounded series, whatever the endpoints).</summary>
+    private IEnumerable<Measurement<int>> InFlightMeasurements()
+    {
+        var busy = _gates.Select(g => (Id: g.Key, Count: g.Value.InFlight)).Where(g => g.Count > 0).OrderByDescending(g => g.Count).ToList();
+        var shown = busy.Take(WebhookTelemetry.InFlightEndpointsShown)
+            .Select(g => new Measurement<int>(g.Count, new KeyValuePair<string, object?>(TelemetryTags.SubscriptionId, g.Id)));
+        int others = busy.Skip(WebhookTelemetry.InFlightEndpointsShown).Sum(g => g.Count);
+        return [.. shown, new Measurement<int>(others, new KeyValuePair<string, object?>(TelemetryTags.SubscriptionId, TelemetryTags.OtherEndpoints))];
     }
 
     private static bool TryTake(ref int count, int max)

@@ -321,10 +321,12 @@ internal sealed class WebhookDispatcher(
         if (step.Circuit is true)
         {
             Log.CircuitOpened(logger, subscriptionId, step.FailureThreshold, step.OpenUntil);
+            telemetry.RecordCircuitChange(opened: true);
         }
         else if (step.Circuit is false)
         {
             Log.CircuitClosed(logger, subscriptionId);
+            telemetry.RecordCircuitChange(opened: false);
         }
 
         foreach (var work in step.Requeue ?? [])

@@ -15,6 +15,10 @@ internal static class TelemetryTags
 
     /// <summary>Why a due delivery went back to the queue without an attempt: circuit_open, endpoint_busy, probation_full.</summary>
     public const string DeferReason = "webhooks.defer_reason";
+    public const string CircuitState = "webhooks.circuit.state";
+
+    /// <summary>The in-flight gauge's subscription id for all endpoints past the busiest.</summary>
+    public const string OtherEndpoints = "_OTHER";
 
     /// <summary>The subscription (endpoint) a delivery span sends to; spans only, as there can be very many.</summary>
     public const string SubscriptionId = "webhooks.subscription.id";

@@ -23,6 +23,11 @@ internal sealed class WebhookTelemetry
     public const string ExhaustedName = "webhooks.delivery.exhausted";
     public const string DisabledName = "webhooks.subscriptions.disabled";
     public const string DeferredName = "webhooks.delivery.deferred";
+    public const string CircuitChangesName = "webhooks.endpoint.circuit_changes";
+    public const string InFlightName = "webhooks.endpoint.in_flight";
+
+    /// <summary>How many endpoints the in-flight gauge names; the others are summed under <see cref="TelemetryTags.OtherEndpoints"/>.</summary>
+    public const int InFlightEndpointsShown = 10;
 
     /// <summary>Event type tag of a batch of mixed types.</summary>
     public const string BatchEventType = "batch";
@@ -44,8 +49,15 @@ internal sealed class WebhookTelemetry
         Duration = meter.CreateHistogram(DurationName, "s", "Duration of HTTP attempts, from sending to the last byte of the response read.", tags: null, DurationAdvice);
         Exhausted = meter.CreateCounter<long>(ExhaustedName, "{delivery}", "Deliveries that failed for good.");
         Disabled = meter.CreateCounter<long>(DisabledName, "{subscription}", "Subscriptions disabled for failures or 410 Gone.");
-        Deferred = meter.CreateCounter<long>(DeferredName, "{delivery}", "Due deliveries given back to the queue without an attempt, tagged with the reason (circuit_open, endpoint_busy, probation_full).");
+        Deferred = meter.CreateCounter<long>(
+            DeferredName, "{delivery}", "Due deliveries given back to the queue without an attempt, tagged with the reason (circuit_open, endpoint_busy, probation_full, rate_limited, quota_exhausted).");
+        CircuitChanges = meter.CreateCounter<long>(CircuitChangesName, "{change}", "Endpoint circuits opened and closed, tagged with the state they went to (open, closed).");
+        _meter = meter;
     }
+
+    private readonly Meter _meter;
+
+    public Counter<long> CircuitChanges { get; }
 
     public Counter<long> Published { get; }
 
@@ -64,6 +76,15 @@ internal sealed class WebhookTelemetry
     public void RecordExhausted(string eventType) => Exhausted.Add(1, new KeyValuePair<string, object?>(EventType, eventType));
 
     public void RecordDeferred(string reason, int count) => Deferred.Add(count, new KeyValuePair<string, object?>(DeferReason, reason));
+
+    public void RecordCircuitChange(bool opened) => CircuitChanges.Add(1, new KeyValuePair<string, object?>(CircuitState, opened ? "open" : "closed"));
+
+    /// <summary>
+    /// Reports the attempts in flight per endpoint through <paramref name="observe"/>, called when a listener collects:
+    /// the <see cref="InFlightEndpointsShown"/> busiest by subscription id, the rest together, so the series stay few.
+    /// </summary>
+    public void ObserveInFlight(Func<IEnumerable<Measurement<int>>> observe) =>
+        _meter.CreateObservableGauge(InFlightName, observe, "{attempt}", "Attempts in flight to the busiest endpoints (by subscription id) and to all others together (_OTHER).");
 
     /// <summary>
     /// Describes an attempt on its span (<see cref="StartDelivery"/>'s) and in the attempt metrics; <paramref name="eventType"/>

@@ -149,6 +149,33 @@ public class EndpointGateTests
         Assert.Equal("The endpoint has 1 attempts in flight, its concurrency limit; it waits its turn.", deferred.HoldReason);
     }
 
+    [Fact]
+    public void The_in_flight_gauge_names_the_ten_busiest_endpoints_and_sums_the_rest()
+    {
+        using var meters = new Meters();
+        using var gauge = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<int>(meters, WebhookTelemetry.Name, WebhookTelemetry.InFlightName);
+        var options = new WebhookOptions { MaxConcurrency = 64 };
+        options.Endpoints.MaxConcurrency = 20;
+        var gates = new EndpointGates(Options.Create(options), new WebhookTelemetry(meters));
+
+        // Twelve endpoints with 1 to 12 attempts in flight.
+        for (int i = 1; i <= 12; i++)
+        {
+            var gate = Proven(gates.For($"sub_{i:00}"));
+            for (int n = 0; n < i; n++)
+            {
+                Assert.Equal(AdmissionKind.Start, gate.Admit(Work($"dlv_{i}_{n}"), Now).Kind);
+            }
+        }
+
+        gauge.RecordObservableInstruments();
+        var values = gauge.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["webhooks.subscription.id"]!, m => m.Value);
+        Assert.Equal(11, values.Count);
+        Assert.Equal(1 + 2, values["_OTHER"]);
+        Assert.Equal(12, values["sub_12"]);
+        Assert.DoesNotContain("sub_01", values.Keys);
+    }
+
     private static EndpointGates Gates(Action<WebhookOptions>? configure = null)
     {
         var options = new WebhookOptions();
@@ -176,4 +203,19 @@ public class EndpointGateTests
             "lease",
             Now.AddMinutes(2)),
     ], CancellationToken.None);
+
+    /// <summary>Meters of their own, so the collector hears only this test's.</summary>
+    private sealed class Meters : System.Diagnostics.Metrics.IMeterFactory
+    {
+        private readonly List<System.Diagnostics.Metrics.Meter> _made = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
+            _made.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _made.ForEach(m => m.Dispose());
+    }
 }

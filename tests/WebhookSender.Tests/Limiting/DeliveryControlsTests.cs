@@ -49,6 +49,7 @@ public class DeliveryControlsTests
         await using var receiver = await WebhookTestReceiver.StartAsync();
         receiver.Respond("/flaky", ReceiverResponse.Status(500));
         await using var host = await TestHost.StartAsync(o => o.RetrySchedule = [TimeSpan.FromHours(1)]);
+        using var circuits = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), WebhookTelemetry.Name, WebhookTelemetry.CircuitChangesName);
         var subscription = await CreateAsync(
             host, receiver.UrlFor("/flaky"), new WebhookDeliveryControls { FailureThreshold = 1, BreakDuration = TimeSpan.FromMinutes(10) });
 
@@ -70,6 +71,7 @@ public class DeliveryControlsTests
         });
         Assert.Null(deliveries.Single(d => d.AttemptCount == 1).HoldReason);
         Assert.Single(receiver.ReceivedOn("/flaky"));
+        Assert.Equal("open", (string?)Assert.Single(circuits.GetMeasurementSnapshot()).Tags["webhooks.circuit.state"]);
     }
 
     [Fact]
