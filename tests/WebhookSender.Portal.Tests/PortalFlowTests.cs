@@ -191,6 +191,35 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         page.Locator("webhooks-portal").EvaluateAsync<string>("e => e.shadowRoot.innerHTML");
 
     /// <summary>Polls the API until the subscription has <paramref name="count"/> deliveries in <paramref name="status"/>.</summary>
+    [Fact]
+    public async Task A_delivery_held_back_shows_why_and_when_it_goes_next_in_the_log()
+    {
+        await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o =>
+        {
+            o.PingOnCreate = false;
+            o.Quotas.PerTenant = 1;
+        }));
+        var created = await host.Services.GetRequiredService<IWebhookSubscriptions>().CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = host.Receiver.UrlFor("/orders"),
+            TenantId = "acme",
+        });
+        var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
+        await publisher.PublishAsync(new WebhookEvent("order.created", new OrderCreated("ord_1", 1, 5m)) { TenantId = "acme" });
+        var held = await publisher.PublishAsync(new WebhookEvent("order.created", new OrderCreated("ord_2", 1, 5m)) { TenantId = "acme" });
+        await WaitForDeliveriesAsync(host, created.Subscription.Id, "succeeded", 1);
+        await WaitForDeliveriesAsync(host, created.Subscription.Id, "queued", 1);
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        var log = page.GetByRole(AriaRole.Region, new() { Name = "Delivery log" });
+        var row = log.Locator($"tr[data-delivery]").Filter(new() { HasText = held.MessageId });
+        await Expect(row.Locator("[data-hold]")).ToContainTextAsync("Quota: tenant 'acme' has used its 1 requests of the window");
+        await Expect(row.Locator("[data-hold]")).ToContainTextAsync("Next try");
+        await Expect(log.Locator("tr[data-status=succeeded] [data-hold]")).ToHaveCountAsync(0);
+    }
+
     internal static async Task WaitForDeliveriesAsync(PortalHost host, string subscriptionId, string status, int count)
     {
         using var client = new HttpClient { BaseAddress = host.BaseAddress };

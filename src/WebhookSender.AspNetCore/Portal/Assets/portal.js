@@ -766,7 +766,10 @@ class DeliveryLog {
       h('tr', { 'data-delivery': delivery.id, 'data-status': delivery.status },
         h('td', { 'data-label': 'Message' }, h('code', {}, delivery.messageId)),
         h('td', { 'data-label': 'Event' }, delivery.eventType),
-        h('td', { 'data-label': 'Status' }, statusBadge(delivery.status)),
+        h('td', { 'data-label': 'Status' }, statusBadge(delivery.status),
+          delivery.status === 'queued' && delivery.holdReason
+            ? h('small', { class: 'hold-reason', 'data-hold': '' }, `${delivery.holdReason} Next try ${formatTime(delivery.dueAt)}.`)
+            : ''),
         h('td', { 'data-label': 'Attempts' }, delivery.attemptCount),
         h('td', { 'data-label': 'Created' }, h('time', { datetime: delivery.createdAt }, formatTime(delivery.createdAt))),
         h('td', { 'data-label': 'Last response' }, delivery.lastStatusCode ?? '—'),
