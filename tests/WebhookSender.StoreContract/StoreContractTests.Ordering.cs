@@ -69,6 +69,15 @@ public abstract partial class StoreContractTests
         Assert.Null((await Store.GetDeliveryAsync("dlv_1", None))!.HoldReason);
     }
 
+    [Fact]
+    public async Task The_backlog_counts_an_ordered_lines_later_deliveries_as_waiting_not_due()
+    {
+        await PublishOrderedAsync("sub_a", "dlv_1", "dlv_2", "dlv_3");
+
+        var backlog = await Store.GetBacklogAsync(null, None);
+        Assert.Equal((1, 0, 2, ContractData.Start), (backlog.Due, backlog.InFlight, backlog.Waiting, backlog.OldestDueAt));
+    }
+
     /// <summary>Publishes one message per delivery id, one tick apart, each delivery in the ordered line <paramref name="orderKey"/>.</summary>
     private async Task PublishOrderedAsync(string orderKey, params string[] deliveryIds)
     {

@@ -21,13 +21,22 @@ internal static class BacklogQuery
         }
 
         // A queue row is available at its due time while waiting and at its lease expiry while leased: available now is
-        // due (a lapsed lease included), later and leased is in flight, later and not leased waits.
+        // due (a lapsed lease included), later and leased is in flight, later and not leased waits. A row of an ordered
+        // line behind an earlier row of it waits too, whatever its time: the queue will not hand it out yet.
+        var all = context.Set<QueueRow>();
         return queue
+            .Select(q => new
+            {
+                q.AvailableAt,
+                q.LeaseId,
+                Behind = q.OrderKey != null && all.Any(p => p.OrderKey == q.OrderKey
+                    && (p.OrderedAt < q.OrderedAt || (p.OrderedAt == q.OrderedAt && string.Compare(p.DeliveryId, q.DeliveryId) < 0))),
+            })
             .GroupBy(_ => 1)
             .Select(g => new BacklogCounts(
-                g.Count(q => q.AvailableAt <= nowTicks),
+                g.Count(q => q.AvailableAt <= nowTicks && !q.Behind),
                 g.Count(q => q.AvailableAt > nowTicks && q.LeaseId != null),
-                g.Count(q => q.AvailableAt > nowTicks && q.LeaseId == null),
-                g.Min(q => (long?)q.AvailableAt)));
+                g.Count(q => (q.AvailableAt > nowTicks && q.LeaseId == null) || (q.AvailableAt <= nowTicks && q.Behind)),
+                g.Min(q => q.Behind ? null : (long?)q.AvailableAt)));
     }
 }

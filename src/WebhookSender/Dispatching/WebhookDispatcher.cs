@@ -44,6 +44,13 @@ internal sealed class WebhookDispatcher(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options.Value.Endpoints.Ordered && !queue.KeepsOrder)
+        {
+            throw new InvalidOperationException(
+                $"WebhookOptions.Endpoints.Ordered is set, but the registered queue ({queue.GetType().Name}) does not keep deliveries in order " +
+                "(IDeliveryQueue.KeepsOrder is false). Use the in-memory or EF Core store, or turn Ordered off.");
+        }
+
         // Here, not in ExecuteAsync (which runs on the thread pool later): publishes right after the host starts hand over too.
         local.Open(options.Value.LocalHandoff ? options.Value.MaxConcurrency * 2 : 0);
         status.Started();

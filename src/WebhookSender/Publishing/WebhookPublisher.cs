@@ -232,7 +232,7 @@ internal sealed class WebhookPublisher(
         // alike (windows are aligned to the Unix epoch), and share its key. Pings and redeliveries go alone.
         var batchWindow = trigger == AttemptTrigger.Scheduled ? subscription.Batching?.Window : null;
         var dueAt = batchWindow is { } window ? new DateTimeOffset((now.UtcTicks / window.Ticks + 1) * window.Ticks, TimeSpan.Zero) : now;
-        bool inLine = ordered && trigger == AttemptTrigger.Scheduled;
+        bool inLine = ordered && trigger == AttemptTrigger.Scheduled && batchWindow is null;
         return new()
         {
             Id = id,
