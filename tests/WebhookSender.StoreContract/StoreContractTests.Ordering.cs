@@ -78,6 +78,39 @@ public abstract partial class StoreContractTests
         Assert.Equal((1, 0, 2, ContractData.Start), (backlog.Due, backlog.InFlight, backlog.Waiting, backlog.OldestDueAt));
     }
 
+    [Fact]
+    public async Task An_ordered_lines_first_released_from_a_quota_hold_lets_the_next_go_when_it_is_done()
+    {
+        await PublishOrderedAsync("sub_a", "dlv_1", "dlv_2");
+        var first = Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+        var windowEnd = ContractData.Start.AddDays(1);
+        Assert.True(await Queue.RescheduleAsync(first, first.Delivery with { Status = DeliveryStatus.Queued, DueAt = windowEnd, HoldReason = "Quota: used up." }, None));
+
+        // Released (the quota was raised), it goes, and once done the next goes at once, not at the window's end.
+        Assert.Equal(1, await Store.ReleaseHeldAsync(null, "sub_a", "Quota: ", None));
+        var again = Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+        Assert.Equal("dlv_1", again.Delivery.Id);
+        Assert.True(await Queue.CompleteAsync(again, ContractData.Succeeded(again.Delivery), None));
+        Assert.Equal("dlv_2", Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None)).Delivery.Id);
+    }
+
+    [Fact]
+    public async Task A_delivery_published_behind_an_ordered_lines_retrying_first_goes_when_that_one_is_done()
+    {
+        await PublishOrderedAsync("sub_a", "dlv_1");
+        var first = Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+        Assert.True(await Queue.RescheduleAsync(first, first.Delivery with { Status = DeliveryStatus.Queued, DueAt = ContractData.Start.AddMinutes(5) }, None));
+        var later = ContractData.Delivery("dlv_2", "msg_dlv_2", createdAt: ContractData.Start.AddSeconds(1)) with { OrderKey = "sub_a" };
+        await Store.AddMessageAsync(ContractData.Message("msg_dlv_2", createdAt: ContractData.Start.AddSeconds(1)), [later], None);
+
+        Clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Empty(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var retry = Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None));
+        Assert.True(await Queue.CompleteAsync(retry, ContractData.Succeeded(retry.Delivery), None));
+        Assert.Equal("dlv_2", Assert.Single(await Queue.LeaseAsync(10, TimeSpan.FromMinutes(1), None)).Delivery.Id);
+    }
+
     /// <summary>Publishes one message per delivery id, one tick apart, each delivery in the ordered line <paramref name="orderKey"/>.</summary>
     private async Task PublishOrderedAsync(string orderKey, params string[] deliveryIds)
     {

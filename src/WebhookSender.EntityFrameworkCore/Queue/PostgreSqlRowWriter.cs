@@ -36,6 +36,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     private readonly string _insertQueue;
     private readonly string _insertAttempts;
     private readonly string _endLeases;
+    private readonly string _pushNewInLine;
 
     public PostgreSqlRowWriter(DbContext context)
         : base(context)
@@ -56,10 +57,14 @@ internal sealed class PostgreSqlRowWriter : RowWriter
         _endLeases =
             $"WITH v AS (SELECT * FROM unnest({Placeholders(EndedState.Length + 4)}) AS v({columns})), " +
             $"finished AS (DELETE FROM {Queue.Name} AS q USING v WHERE v.c2 IS NULL AND {held} RETURNING v.*), " +
-            $"requeued AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = v.c2, {BatchKey} = v.c3, {Requeued} FROM v WHERE v.c2 IS NOT NULL AND {held} RETURNING v.*) " +
+            $"requeued AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = v.c2, {BatchKey} = v.c3, {Requeued} FROM v WHERE v.c2 IS NOT NULL AND {held} RETURNING v.*), " +
+            // An ordered line's first, put back until later, takes the rest of its line with it (see WaitsBehind).
+            $"pushed AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = r.c2 FROM requeued AS r JOIN {Queue.Name} AS h ON h.{QueuedId} = r.c0 " +
+            $"WHERE h.{OrderKey} IS NOT NULL AND q.{OrderKey} = h.{OrderKey} AND q.{QueuedId} <> r.c0 AND q.{QueuedLease} IS NULL AND q.{AvailableAt} < r.c2) " +
             $"UPDATE {Deliveries.Name} AS d SET {state} " +
             $"FROM (SELECT * FROM finished UNION ALL SELECT * FROM requeued) AS e " +
             $"WHERE d.{Deliveries.Column(nameof(DeliveryRow.Id)).Name} = e.c0 RETURNING e.c0";
+        _pushNewInLine = $"UPDATE {Queue.Name} AS q SET {AvailableAt} = h.{AvailableAt} FROM {Queue.Name} AS h WHERE q.{QueuedId} = ANY(@p0) AND {WaitsBehind}";
     }
 
     public override async Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken)
@@ -79,6 +84,11 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             if (queue.Count > 0)
             {
                 AddInsert(batch, _insertQueue, Queue, queue);
+                if (queue.Any(q => q.OrderKey is not null))
+                {
+                    // New rows of ordered lines whose earlier rows wait for a retry wait as long (see WaitsBehind).
+                    Add(batch, _pushNewInLine, (object)queue.Where(q => q.OrderKey is not null).Select(q => q.DeliveryId).ToArray());
+                }
             }
 
             if (channel is not null)

@@ -37,6 +37,7 @@ internal abstract class RowWriter
         QueuedLease = Queue.Column(nameof(QueueRow.LeaseId)).Name;
         AvailableAt = Queue.Column(nameof(QueueRow.AvailableAt)).Name;
         BatchKey = Queue.Column(nameof(QueueRow.BatchKey)).Name;
+        OrderKey = Queue.Column(nameof(QueueRow.OrderKey)).Name;
         Requeued = string.Join(", ", new[] { nameof(QueueRow.LeaseId), nameof(QueueRow.LeaseOwner), nameof(QueueRow.LeaseExpiresAt) }
             .Select(p => $"{Queue.Column(p).Name} = NULL"));
     }
@@ -60,6 +61,17 @@ internal abstract class RowWriter
     private protected string AvailableAt { get; }
 
     private protected string BatchKey { get; }
+
+    private protected string OrderKey { get; }
+
+    /// <summary>
+    /// The condition that a queue row <c>q</c> of an ordered line may not go before row <c>h</c> does: both in one line, and
+    /// <c>h</c> waiting (not leased) until after <c>q</c>'s time. Pushing <c>q</c> to <c>h</c>'s time then keeps the lease
+    /// statement from scanning, again and again, rows that cannot go (the line's order itself is kept by that statement).
+    /// A leased <c>h</c> pushes nothing: its time is its lease expiry, and it may finish long before.
+    /// </summary>
+    private protected string WaitsBehind =>
+        $"h.{OrderKey} = q.{OrderKey} AND h.{QueuedId} <> q.{QueuedId} AND h.{QueuedLease} IS NULL AND h.{AvailableAt} > q.{AvailableAt}";
 
     /// <summary>The part of a SET clause that puts a queue row back without a lease (token, owner and expiry cleared).</summary>
     private protected string Requeued { get; }

@@ -16,7 +16,16 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
         {
             await InsertAsync(context, Messages, [.. publishes.Select(p => p.Message)], cancellationToken).ConfigureAwait(false);
             await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
-            await InsertAsync(context, Queue, [.. publishes.SelectMany(p => p.Queue)], cancellationToken).ConfigureAwait(false);
+            var queue = publishes.SelectMany(p => p.Queue).ToList();
+            await InsertAsync(context, Queue, queue, cancellationToken).ConfigureAwait(false);
+            foreach (var row in queue.Where(q => q.OrderKey is not null))
+            {
+                // New rows of ordered lines whose earlier rows wait for a retry wait as long (see WaitsBehind).
+                await using var push = Command(context, $"UPDATE {Queue.Name} AS q SET {AvailableAt} = h.{AvailableAt} FROM {Queue.Name} AS h WHERE q.{QueuedId} = $id AND {WaitsBehind}");
+                Parameter(push, "$id").Value = row.DeliveryId;
+                await push.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }, cancellationToken);
 
@@ -36,6 +45,13 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             var available = Parameter(requeue, "$available");
             var batchKey = Parameter(requeue, "$batch");
             var values = EndedState.Select((_, i) => Parameter(update, $"$p{i}")).ToArray();
+
+            // An ordered line's first, put back until later, takes the rest of its line with it (see WaitsBehind).
+            await using var push = Command(context,
+                $"UPDATE {Queue.Name} AS q SET {AvailableAt} = $available FROM {Queue.Name} AS h WHERE h.{QueuedId} = $id AND h.{OrderKey} IS NOT NULL " +
+                $"AND q.{OrderKey} = h.{OrderKey} AND q.{QueuedId} <> $id AND q.{QueuedLease} IS NULL AND q.{AvailableAt} < $available");
+            var pushId = Parameter(push, "$id");
+            var pushUntil = Parameter(push, "$available");
             var held = new bool[ends.Count];
             for (int e = 0; e < ends.Count; e++)
             {
@@ -53,6 +69,11 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
                     }
 
                     await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (end.Queue is not null && end.Row.OrderKey is not null)
+                    {
+                        (pushId.Value, pushUntil.Value) = (end.Row.Id, end.Queue.AvailableAt);
+                        await push.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 

@@ -6,7 +6,8 @@ internal sealed partial class EntityFrameworkWebhookStore
 {
     /// <summary>
     /// Finds the held deliveries from the queue (a row per pending delivery, not the history), each delivery looked up by
-    /// its key, then makes their queue rows and deliveries due now in one transaction and wakes the dispatchers.
+    /// its key, then makes their queue rows and deliveries due now, and the rest of their ordered lines with them, in one
+    /// transaction, and wakes the dispatchers.
     /// </summary>
     public Task<int> ReleaseHeldAsync(string? tenantId, string? subscriptionId, string reasonPrefix, CancellationToken cancellationToken)
     {
@@ -35,6 +36,11 @@ internal sealed partial class EntityFrameworkWebhookStore
                     .ExecuteUpdateAsync(s => s.SetProperty(q => q.AvailableAt, now), cancellationToken).ConfigureAwait(false);
                 await deliveries.Where(d => ids.Contains(d.Id) && d.Status == queued)
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.DueAt, now), cancellationToken).ConfigureAwait(false);
+
+                // The rest of their ordered lines waited as long as they did (RowWriter.WaitsBehind): it waits no longer.
+                var lines = context.Set<QueueRow>().Where(q => ids.Contains(q.DeliveryId) && q.OrderKey != null).Select(q => q.OrderKey);
+                await context.Set<QueueRow>().Where(q => q.LeaseId == null && q.AvailableAt > now && lines.Contains(q.OrderKey))
+                    .ExecuteUpdateAsync(s => s.SetProperty(q => q.AvailableAt, now), cancellationToken).ConfigureAwait(false);
                 return rows;
             }, cancellationToken), cancellationToken).ConfigureAwait(false);
             _notifications.AnnounceCommitted(Queries(context).Provider);
