@@ -4,7 +4,7 @@ namespace WebhookSender;
 /// Quotas: how many requests a tenant's endpoints get per <see cref="Window"/> (retries and redeliveries count; pings and
 /// tests do not). Past the quota, deliveries are held, neither sent nor failed, until the next window, and the delivery
 /// log says why; <see cref="IWebhookNotificationHandler.OnQuotaExhaustedAsync"/> fires once per window. Raising a
-/// quota lets the held deliveries go on the next window, or at once through
+/// quota lets the held deliveries go within about ten seconds (the process that held them checks), or at once through
 /// <see cref="IWebhookDeliveries.ReleaseQuotaHoldsAsync"/>. Off by default. On the EF Core store every instance counts
 /// against the same quota. A subscription may have a quota of its own besides (<see cref="WebhookDeliveryControls.Quota"/>).
 /// </summary>

@@ -53,6 +53,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<WorkSource>();
         services.TryAddSingleton<EndpointGates>();
         services.TryAddSingleton<EndpointRateLimits>();
+        services.TryAddSingleton<QuotaRaises>();
         services.TryAddSingleton<DeliveryQuotas>();
         services.TryAddSingleton<DeliveryProcessor>();
 

@@ -13,6 +13,7 @@ namespace WebhookSender;
 internal sealed class DeliveryQuotas(
     IEnumerable<IDeliveryLimitStore> limitStores,
     NotificationPublisher notifications,
+    QuotaRaises raises,
     IOptions<WebhookOptions> options,
     ILogger<DeliveryQuotas> logger)
 {
@@ -38,11 +39,13 @@ internal sealed class DeliveryQuotas(
             // The subscription's own first: a request it holds back does not use up its tenant's quota.
             if (own is { } quota && !await TakeAsync($"quota:sub:{subscription.Id}:{windowEnd.UtcTicks}", quota, windowEnd, subscription, now, cancellationToken).ConfigureAwait(false))
             {
+                raises.Held(null, subscription.Id, quota, windowEnd);
                 return new QuotaHold(windowEnd, HoldReasons.SubscriptionQuota(quota, windowEnd));
             }
 
             if (tenants is { } tenantQuota && !await TakeAsync($"quota:tenant:{subscription.TenantId}:{windowEnd.UtcTicks}", tenantQuota, windowEnd, null, now, cancellationToken, subscription.TenantId).ConfigureAwait(false))
             {
+                raises.Held(subscription.TenantId, null, tenantQuota, windowEnd);
                 return new QuotaHold(windowEnd, HoldReasons.TenantQuota(subscription.TenantId!, tenantQuota, windowEnd));
             }
         }

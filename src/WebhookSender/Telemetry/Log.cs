@@ -106,4 +106,10 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "Quota {QuotaKey} is used up ({Quota} requests); deliveries past it are held until {WindowEnd:O}.", EventName = "QuotaExhausted")]
     public static partial void QuotaExhausted(ILogger logger, string quotaKey, long quota, DateTimeOffset windowEnd);
+
+    [LoggerMessage(19, LogLevel.Information, "The quota of {QuotaOwner} was raised (now {Quota}); {Released} held deliveries are due now.", EventName = "QuotaRaised")]
+    public static partial void QuotaRaised(ILogger logger, string quotaOwner, long? quota, int released);
+
+    [LoggerMessage(20, LogLevel.Warning, "Checking held quotas for a raise failed; the next check tries again, and held deliveries go when their window ends.", EventName = "QuotaRecheckFailed")]
+    public static partial void QuotaRecheckFailed(ILogger logger, Exception exception);
 }

@@ -52,6 +52,31 @@ public class QuotaTests
     }
 
     [Fact]
+    public async Task A_quota_raised_while_deliveries_are_held_releases_them_by_itself_at_the_next_check()
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        long quota = 1;
+        await using var host = await TestHost.StartAsync(o => o.Quotas.TenantQuota = _ => quota, time: time);
+        var subscription = await host.SubscribeAsync(receiver.UrlFor("/acme"), tenantId: "acme");
+        for (int i = 0; i < 3; i++)
+        {
+            await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { n = i }) { TenantId = "acme" });
+        }
+
+        await Eventually.WaitForAsync(
+            async () => (await host.Deliveries.ListAsync(new DeliveryQuery { SubscriptionId = subscription.Id })).Items,
+            all => all.Count(d => d.HoldReason is not null) == 2,
+            "two held");
+
+        // The plan goes up; no one calls anything: the next check (every 10 s) sees the raise and lets them go.
+        quota = 5;
+        time.Advance(QuotaRaises.CheckInterval);
+        var received = await receiver.WaitForCountAsync("/acme", 3, TimeSpan.FromSeconds(10));
+        Assert.Equal(3, received.Select(r => r.WebhookId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Deliveries_held_by_a_subscriptions_own_quota_go_when_the_next_window_opens()
     {
         await using var receiver = await WebhookTestReceiver.StartAsync();
