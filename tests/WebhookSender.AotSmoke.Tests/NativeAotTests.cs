@@ -43,8 +43,8 @@ public sealed partial class NativeAotTests(ITestOutputHelper output)
             Assert.Contains("dynamic code supported: False; reflection-based JSON: False", run.Output, StringComparison.Ordinal);
             Assert.Contains("bad options stop start-up: yes", run.Output, StringComparison.Ordinal);
             Assert.Contains("unlisted type refused: yes", run.Output, StringComparison.Ordinal);
-            Assert.Matches(@"received order\.paid msg_\w+ from WebhookSender/\d+\.\d+\.\d+, signature valid", run.Output);
-            Assert.Matches(@"received webhook\.ping msg_\w+ from WebhookSender/\d+\.\d+\.\d+, signature valid", run.Output);
+            Assert.Matches(@"received order\.paid msg_\w+ from WebhookSender/\d+\.\d+\.\d+, signature valid \(v1 and v1a\)", run.Output);
+            Assert.Matches(@"received webhook\.ping msg_\w+ from WebhookSender/\d+\.\d+\.\d+, signature valid \(v1 and v1a\)", run.Output);
             Assert.Contains("delivery log: succeeded after 1 attempt", run.Output, StringComparison.Ordinal);
         }
         finally

@@ -45,7 +45,11 @@ static async Task RunAsync(CancellationToken cancellationToken)
     var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptions>();
     var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
     var deliveries = host.Services.GetRequiredService<IWebhookDeliveries>();
-    var created = await subscriptions.CreateAsync(new WebhookSubscriptionRequest { Url = receiver.Url, EventTypes = ["order.paid"] }, cancellationToken);
+    // Both signatures: v1a's Ed25519 runs in libsodium (NSec), whose native calls must work in a native AOT app too.
+    var created = await subscriptions.CreateAsync(
+        new WebhookSubscriptionRequest { Url = receiver.Url, EventTypes = ["order.paid"], Signatures = WebhookSignatures.V1 | WebhookSignatures.V1a },
+        cancellationToken);
+    string publicKey = created.Subscription.SigningKeys[0].PublicKey;
 
     // A type the app's context does not list is refused where it is published, with the fix in the message.
     try
@@ -70,6 +74,7 @@ static async Task RunAsync(CancellationToken cancellationToken)
         var request = await receiver.ReadAsync(cancellationToken);
         Require(request.Method == "POST" && request.Path == "/hooks", $"Unexpected request {request.Method} {request.Path}.");
         Require(SignatureIsValid(request, created.Secret), $"The signature of {request.Header("webhook-id")} does not verify.");
+        Require(V1aIsValid(request, publicKey), $"The v1a signature of {request.Header("webhook-id")} does not verify with {publicKey}.");
         using var envelope = JsonDocument.Parse(request.Body);
         string type = envelope.RootElement.GetProperty("type").GetString()!;
         Require(seen.Add(type), $"'{type}' arrived twice.");
@@ -82,7 +87,7 @@ static async Task RunAsync(CancellationToken cancellationToken)
             Require(envelope.RootElement.GetProperty("sender").GetString() == "aot-smoke", "The context's sender field is missing.");
         }
 
-        Console.WriteLine($"received {type} {request.Header("webhook-id")} from {request.Header("user-agent")}, signature valid");
+        Console.WriteLine($"received {type} {request.Header("webhook-id")} from {request.Header("user-agent")}, signature valid (v1 and v1a)");
     }
 
     // The attempt is recorded once the 204 is read, shortly after the receiver saw the request.
@@ -136,6 +141,16 @@ static bool SignatureIsValid(ReceivedRequest request, string secret)
     byte[] signed = [.. Encoding.UTF8.GetBytes($"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}."), .. request.Body];
     byte[] expected = Encoding.ASCII.GetBytes("v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed)));
     return request.Header("webhook-signature").Split(' ').Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), expected));
+}
+
+static bool V1aIsValid(ReceivedRequest request, string publicKey)
+{
+    var key = NSec.Cryptography.PublicKey.Import(
+        NSec.Cryptography.SignatureAlgorithm.Ed25519, Convert.FromBase64String(publicKey["whpk_".Length..]), NSec.Cryptography.KeyBlobFormat.RawPublicKey);
+    byte[] signed = [.. Encoding.UTF8.GetBytes($"{request.Header("webhook-id")}.{request.Header("webhook-timestamp")}."), .. request.Body];
+    return request.Header("webhook-signature").Split(' ')
+        .Where(s => s.StartsWith("v1a,", StringComparison.Ordinal))
+        .Any(s => NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(key, signed, Convert.FromBase64String(s[4..])));
 }
 
 static void Require(bool condition, string failure)

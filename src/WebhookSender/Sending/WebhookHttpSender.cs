@@ -92,7 +92,7 @@ internal sealed class WebhookHttpSender(
         request.Content.Headers.TryAddWithoutValidation("content-type", payload.MediaType); // the serializer's own, valid value
         request.Headers.TryAddWithoutValidation("webhook-id", messageId);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", signer.Sign(messageId, startedAt, payload.Body, LiveSecrets(subscription.Secrets, startedAt)));
+        request.Headers.TryAddWithoutValidation("webhook-signature", Sign(subscription, messageId, startedAt, payload.Body));
         request.Headers.TryAddWithoutValidation("user-agent", options.Value.UserAgent);
         if (eventType is not null)
         {
@@ -108,18 +108,31 @@ internal sealed class WebhookHttpSender(
         return request;
     }
 
-    /// <summary>The secrets that sign now: usually all of them, so the subscription's own list is used as it is.</summary>
-    private static IReadOnlyList<WebhookSecret> LiveSecrets(IReadOnlyList<WebhookSecret> secrets, DateTimeOffset now)
+    /// <summary>The <c>webhook-signature</c> value: <c>v1</c> with the live secrets and <c>v1a</c> with the live signing keys, as the subscription asks.</summary>
+    private string Sign(WebhookSubscription subscription, string messageId, DateTimeOffset startedAt, byte[] body)
     {
-        foreach (var secret in secrets)
+        var schemes = subscription.Signatures;
+        IReadOnlyList<WebhookSecret> secrets = schemes.HasFlag(WebhookSignatures.V1) ? Live(subscription.Secrets, startedAt, static (s, now) => s.IsLiveAt(now)) : [];
+        if (!schemes.HasFlag(WebhookSignatures.V1a))
         {
-            if (!secret.IsLiveAt(now))
+            return signer.Sign(messageId, startedAt, body, secrets);
+        }
+
+        return signer.Sign(messageId, startedAt, body, secrets, Live(subscription.SigningKeys, startedAt, static (k, now) => k.IsLiveAt(now)));
+    }
+
+    /// <summary>The secrets or keys that sign now: usually all of them, so the subscription's own list is used as it is.</summary>
+    private static IReadOnlyList<T> Live<T>(IReadOnlyList<T> all, DateTimeOffset now, Func<T, DateTimeOffset, bool> isLive)
+    {
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (!isLive(all[i], now))
             {
-                return secrets.Where(s => s.IsLiveAt(now)).ToList();
+                return [.. all.Where(item => isLive(item, now))];
             }
         }
 
-        return secrets;
+        return all;
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

@@ -49,4 +49,13 @@ public interface IWebhookSubscriptions
 
     /// <summary>Disables a subscription with a reason; it receives nothing until enabled.</summary>
     Task<WebhookSubscription> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a new Ed25519 signing key for <c>v1a</c> signatures; the old live ones keep signing beside it for
+    /// <paramref name="overlap"/> (default <see cref="WebhookOptions.SecretRotationOverlap"/>, at most 30 days), so
+    /// receivers can switch to the new public key without missing a request.
+    /// </summary>
+    /// <returns>The new public key (<c>whpk_…</c>) to give the receiver.</returns>
+    /// <exception cref="KeyNotFoundException">No subscription has the id.</exception>
+    Task<string> RotateSigningKeyAsync(string id, TimeSpan? overlap = null, CancellationToken cancellationToken = default);
 }

@@ -1,8 +1,8 @@
 namespace WebhookSender;
 
 /// <summary>
-/// Copies of subscriptions safe to hand to callers: secret values replaced by <c>whsec_********</c> and the
-/// authentication credential by <c>********</c>.
+/// Copies of subscriptions safe to hand to callers: secret values replaced by <c>whsec_********</c>, private signing keys
+/// by <c>whsk_********</c> and the authentication credential by <c>********</c>.
 /// </summary>
 internal static class SubscriptionRedaction
 {
@@ -10,5 +10,6 @@ internal static class SubscriptionRedaction
     {
         Secrets = [.. subscription.Secrets.Select(s => s with { Value = WebhookSecret.RedactedValue })],
         Authentication = subscription.Authentication is { } auth ? auth with { Secret = WebhookAuthentication.RedactedSecret } : null,
+        SigningKeys = subscription.SigningKeys.Count == 0 ? [] : [.. subscription.SigningKeys.Select(k => k with { PrivateKey = WebhookSigningKey.RedactedPrivateKey })],
     };
 }

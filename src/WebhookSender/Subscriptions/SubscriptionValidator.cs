@@ -60,6 +60,11 @@ internal sealed partial class SubscriptionValidator(
             Add(nameof(request.Secret), secretProblem!);
         }
 
+        if (request.Signatures is not (WebhookSignatures.V1 or WebhookSignatures.V1a or (WebhookSignatures.V1 | WebhookSignatures.V1a)))
+        {
+            Add(nameof(request.Signatures), $"The signatures '{request.Signatures}' are not supported; use V1 (HMAC), V1a (Ed25519) or both.");
+        }
+
         if (!Enum.IsDefined(request.Method))
         {
             Add(nameof(request.Method), $"The method '{request.Method}' is not supported; use Post or Put.");

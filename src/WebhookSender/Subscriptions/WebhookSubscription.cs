@@ -33,6 +33,12 @@ public sealed record WebhookSubscription
     /// <summary>Signing secrets: the current one plus rotated-out ones until they expire.</summary>
     public IReadOnlyList<WebhookSecret> Secrets { get; init; } = [];
 
+    /// <summary>Which signatures requests carry: <c>v1</c> (the default), <c>v1a</c> (Ed25519), or both.</summary>
+    public WebhookSignatures Signatures { get; init; } = WebhookSignatures.V1;
+
+    /// <summary>Ed25519 key pairs for <c>v1a</c>: the current one plus rotated-out ones until they expire. Read APIs show the public keys only.</summary>
+    public IReadOnlyList<WebhookSigningKey> SigningKeys { get; init; } = [];
+
     /// <summary>Whether deliveries are sent. Disabled subscriptions receive nothing.</summary>
     public bool IsActive { get; init; } = true;
 

@@ -30,7 +30,7 @@ internal sealed class WebhookSubscriptionManager(
             Url = request.Url!,
             Secrets = [new WebhookSecret { Value = secret, CreatedAt = now }],
         };
-        subscription = ApplySettings(subscription, request);
+        subscription = WithSigningKey(ApplySettings(subscription, request), now);
 
         await CheckTenantLimitAsync(subscription.TenantId, cancellationToken).ConfigureAwait(false);
         await store.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal sealed class WebhookSubscriptionManager(
             // Likewise for the static headers the host lists as redacted.
             request = request with { Headers = redaction.KeepRedactedHeaders(request.Headers, current) };
 
-            var changed = ApplySettings(current, request) with { UpdatedAt = now };
+            var changed = WithSigningKey(ApplySettings(current, request), now) with { UpdatedAt = now };
             return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
         }, cancellationToken).ConfigureAwait(false);
         return redaction.Redact(updated);
@@ -175,6 +175,35 @@ internal sealed class WebhookSubscriptionManager(
         return redaction.Redact(updated);
     }
 
+    public async Task<string> RotateSigningKeyAsync(string id, TimeSpan? overlap = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (overlap is { } o && (o < TimeSpan.Zero || o > TimeSpan.FromDays(30)))
+        {
+            throw new WebhookValidationException("Overlap", "The overlap must be between 0 and 30 days.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var key = WebhookSigningKey.Generate(now);
+        var expiresAt = now + (overlap ?? options.Value.SecretRotationOverlap);
+        await ChangeAsync(id, current => current with
+        {
+            SigningKeys =
+            [
+                key,
+                .. current.SigningKeys.Where(k => k.IsLiveAt(now)).Select(k => k with { ExpiresAt = k.ExpiresAt is { } e && e < expiresAt ? e : expiresAt }),
+            ],
+            UpdatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        return key.PublicKey;
+    }
+
+    /// <summary>A subscription that signs <c>v1a</c> gets a key pair the first time (made here, never sent in by a caller).</summary>
+    private static WebhookSubscription WithSigningKey(WebhookSubscription subscription, DateTimeOffset now) =>
+        subscription.Signatures.HasFlag(WebhookSignatures.V1a) && !subscription.SigningKeys.Any(k => k.IsLiveAt(now))
+            ? subscription with { SigningKeys = [WebhookSigningKey.Generate(now), .. subscription.SigningKeys] }
+            : subscription;
+
     internal static WebhookSecret CurrentSecret(WebhookSubscription subscription) =>
         subscription.Secrets.Where(s => s.ExpiresAt is null).MaxBy(s => s.CreatedAt)
         ?? subscription.Secrets.MaxBy(s => s.CreatedAt)
@@ -199,6 +228,7 @@ internal sealed class WebhookSubscriptionManager(
         FieldMap = request.FieldMap is null ? null : new Dictionary<string, WebhookFieldSource>(request.FieldMap, StringComparer.Ordinal),
         Batching = request.Batching,
         Controls = request.Controls,
+        Signatures = request.Signatures,
         ExpiresAt = request.ExpiresAt,
     };
 

@@ -35,6 +35,12 @@ public sealed record WebhookSubscriptionRequest
     /// </summary>
     public string? Secret { get; init; }
 
+    /// <summary>
+    /// Which signatures requests carry: <see cref="WebhookSignatures.V1"/> (HMAC, the default),
+    /// <see cref="WebhookSignatures.V1a"/> (Ed25519: a key pair is made the first time, receivers get its public key), or both.
+    /// </summary>
+    public WebhookSignatures Signatures { get; init; } = WebhookSignatures.V1;
+
     /// <summary>Whether the subscription starts active (default <see langword="true"/>).</summary>
     public bool IsActive { get; init; } = true;
 
