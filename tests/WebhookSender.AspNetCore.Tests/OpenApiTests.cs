@@ -21,6 +21,7 @@ public sealed class OpenApiTests
         ("post", "/{id}/disable", "DisableWebhookSubscription", ["200", "404"], true),
         ("get", "/{id}/secret", "GetWebhookSubscriptionSecret", ["200", "404"], false),
         ("post", "/{id}/rotate-secret", "RotateWebhookSubscriptionSecret", ["200", "400", "404"], true),
+        ("post", "/{id}/rotate-signing-key", "RotateWebhookSubscriptionSigningKey", ["200", "400", "404"], true),
         ("post", "/{id}/ping", "PingWebhookSubscription", ["202", "404"], false),
         ("post", "/{id}/test", "TestWebhookSubscription", ["200", "404"], false),
         ("get", "/{id}/deliveries", "ListWebhookDeliveries", ["200", "400", "404"], false),

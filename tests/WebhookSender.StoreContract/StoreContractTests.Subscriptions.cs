@@ -29,6 +29,20 @@ public abstract partial class StoreContractTests
             PayloadMode = WebhookPayloadMode.Mapped,
             FieldMap = new Dictionary<string, WebhookFieldSource> { ["order"] = WebhookFieldSource.FromPath("data.orderId"), ["source"] = WebhookFieldSource.FromConstant("shop") },
             Batching = new WebhookBatching { Window = TimeSpan.FromSeconds(30), MaxSize = 10 },
+            Controls = new WebhookDeliveryControls
+            {
+                RateLimit = new WebhookRateLimit { Limit = 250, Period = TimeSpan.FromMinutes(1), Burst = 10 },
+                MaxConcurrency = 2,
+                FailureThreshold = 7,
+                BreakDuration = TimeSpan.FromSeconds(90),
+                Ordered = false,
+                Quota = 25_000,
+            },
+            Signatures = WebhookSignatures.V1 | WebhookSignatures.V1a,
+            SigningKeys =
+            [
+                new WebhookSigningKey { PrivateKey = "whsk_" + Convert.ToBase64String(new byte[32]), PublicKey = "whpk_" + Convert.ToBase64String(new byte[32]), CreatedAt = ContractData.Start, ExpiresAt = ContractData.Start.AddDays(1) },
+            ],
             ExpiresAt = ContractData.Start.AddDays(30),
         };
 

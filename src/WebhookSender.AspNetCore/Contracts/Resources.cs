@@ -36,6 +36,8 @@ internal static class Resources
         RetryScheduleSeconds = s.RetrySchedule?.Select(d => d.TotalSeconds).ToList(),
         Batching = s.Batching is { } b ? new BatchingResource(b.Window.TotalSeconds, b.MaxSize) : null,
         Controls = s.Controls is { } c ? From(c) : null,
+        Signatures = SignatureNames(s.Signatures),
+        PublicKeys = [.. s.SigningKeys.Where(k => k.IsLiveAt(now)).Select(k => new PublicKeyResource(k.PublicKey, k.CreatedAt, k.ExpiresAt))],
         LiveSecrets = s.Secrets.Count(secret => secret.IsLiveAt(now)),
         ConsecutiveFailures = s.ConsecutiveFailures,
         FailingSince = s.FailingSince,
@@ -64,6 +66,7 @@ internal static class Resources
         RetryScheduleSeconds = s.RetryScheduleSeconds,
         Batching = s.Batching,
         Controls = s.Controls,
+        Signatures = s.Signatures,
     };
 
     public static TestReportResource From(WebhookTestReport report) => new(
@@ -108,6 +111,7 @@ internal static class Resources
             RetrySchedule = input.RetryScheduleSeconds?.Select(seconds => Seconds(seconds, "retryScheduleSeconds", errors)).ToList(),
             Batching = input.Batching is { } b ? ToBatching(b, errors) : null,
             Controls = input.Controls is { } c ? ToControls(c, errors) : null,
+            Signatures = ToSignatures(input.Signatures, errors),
             Secret = input.Secret,
         };
         return errors.Count == 0 ? request : throw new WebhookValidationException(errors);
@@ -118,6 +122,30 @@ internal static class Resources
     {
         var window = Seconds(batching.WindowSeconds, "batching.windowSeconds", errors);
         return batching.MaxSize > 0 ? new WebhookBatching { Window = window, MaxSize = batching.MaxSize } : new WebhookBatching { Window = window };
+    }
+
+    private static List<string> SignatureNames(WebhookSignatures signatures) =>
+        [.. new[] { (WebhookSignatures.V1, "v1"), (WebhookSignatures.V1a, "v1a") }.Where(s => signatures.HasFlag(s.Item1)).Select(s => s.Item2)];
+
+    private static WebhookSignatures ToSignatures(IReadOnlyList<string>? names, Dictionary<string, string[]> errors)
+    {
+        if (names is null)
+        {
+            return WebhookSignatures.V1;
+        }
+
+        WebhookSignatures signatures = 0;
+        foreach (var name in names)
+        {
+            signatures |= name switch
+            {
+                "v1" => WebhookSignatures.V1,
+                "v1a" => WebhookSignatures.V1a,
+                _ => Refuse(errors, "signatures", $"'{name}' is not a signature scheme; use \"v1\" (HMAC-SHA256), \"v1a\" (Ed25519) or both.", (WebhookSignatures)0),
+            };
+        }
+
+        return signatures;
     }
 
     private static ControlsResource From(WebhookDeliveryControls c) => new()

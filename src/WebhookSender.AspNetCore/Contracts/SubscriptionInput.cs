@@ -51,6 +51,9 @@ public sealed record SubscriptionInput
     /// <summary>Send the events of a window together.</summary>
     public BatchingResource? Batching { get; init; }
 
+    /// <summary>The signatures requests carry: <c>["v1"]</c> (the default), <c>["v1a"]</c> (Ed25519; a key pair is made) or both.</summary>
+    public IReadOnlyList<string>? Signatures { get; init; }
+
     /// <summary>The subscription's own rate limit, concurrency, circuit and ordering.</summary>
     public ControlsResource? Controls { get; init; }
 

@@ -51,6 +51,12 @@ public sealed record SubscriptionResource
     /// <summary>Batching, if on.</summary>
     public BatchingResource? Batching { get; init; }
 
+    /// <summary>The signatures requests carry: <c>v1</c> (HMAC with the secret), <c>v1a</c> (Ed25519), or both.</summary>
+    public IReadOnlyList<string> Signatures { get; init; } = ["v1"];
+
+    /// <summary>For <c>v1a</c>: the public keys that verify its signatures, the current one first.</summary>
+    public IReadOnlyList<PublicKeyResource> PublicKeys { get; init; } = [];
+
     /// <summary>The subscription's own rate limit, concurrency, circuit and ordering, if any.</summary>
     public ControlsResource? Controls { get; init; }
 

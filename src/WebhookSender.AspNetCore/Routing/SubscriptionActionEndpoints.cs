@@ -52,12 +52,11 @@ internal static class SubscriptionActionEndpoints
                     return invalid;
                 }
 
-                if (input!.OverlapSeconds is { } seconds && !(double.IsFinite(seconds) && seconds is >= 0 and <= 30 * 24 * 3600))
+                if (!TryOverlap(input!.OverlapSeconds, out var overlap, out var badOverlap))
                 {
-                    return ApiProblems.Invalid("overlapSeconds", "The overlap must be between 0 and 2592000 seconds (30 days).");
+                    return badOverlap;
                 }
 
-                var overlap = input.OverlapSeconds is { } o ? TimeSpan.FromSeconds(o) : (TimeSpan?)null;
                 return TypedResults.Ok(new SecretResource(await subscriptions.RotateSecretAsync(s.Id, input.Secret, overlap, context.RequestAborted).ConfigureAwait(false)));
             }))
             .WithName("RotateWebhookSubscriptionSecret")
@@ -68,6 +67,32 @@ internal static class SubscriptionActionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookPortalPermissions.Secrets, api.Options);
+
+        group.MapPost("/{id}/rotate-signing-key", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
+            api.WithSubscriptionAsync(context, id, subscriptions, async s =>
+            {
+                var (input, invalid) = await RequestBody.ReadAsync(context.Request, api, empty: new RotateSigningKeyInput()).ConfigureAwait(false);
+                if (invalid is not null)
+                {
+                    return invalid;
+                }
+
+                if (!TryOverlap(input!.OverlapSeconds, out var overlap, out var badOverlap))
+                {
+                    return badOverlap;
+                }
+
+                string publicKey = await subscriptions.RotateSigningKeyAsync(s.Id, overlap, context.RequestAborted).ConfigureAwait(false);
+                return TypedResults.Ok(new PublicKeyResource(publicKey, api.Time.GetUtcNow()));
+            }))
+            .WithName("RotateWebhookSubscriptionSigningKey")
+            .WithSummary("Rotate the Ed25519 signing key")
+            .WithDescription("Makes a new key pair for v1a signatures and returns its public key; the old keys keep signing beside it for the overlap, so the receiver can switch without dropping requests.")
+            .Accepts<RotateSigningKeyInput>("application/json")
+            .Produces<PublicKeyResource>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
 
         group.MapPost("/{id}/ping", (HttpContext context, string id, IWebhookSubscriptions subscriptions) =>
             api.WithSubscriptionAsync(context, id, subscriptions, async s => TypedResults.Accepted((string?)null, new PingResource(await subscriptions.PingAsync(s.Id, context.RequestAborted).ConfigureAwait(false)))))
@@ -91,5 +116,13 @@ internal static class SubscriptionActionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithAccess(WebhookPortalPermissions.ManageEndpoints, api.Options);
+    }
+
+    /// <summary>An overlap in seconds (0 to 30 days) as a duration, or the problem to answer with.</summary>
+    private static bool TryOverlap(double? seconds, out TimeSpan? overlap, out IResult problem)
+    {
+        overlap = seconds is { } o && double.IsFinite(o) ? TimeSpan.FromSeconds(Math.Clamp(o, 0, 30 * 24 * 3600)) : null;
+        problem = ApiProblems.Invalid("overlapSeconds", "The overlap must be between 0 and 2592000 seconds (30 days).");
+        return seconds is not { } s || (double.IsFinite(s) && s is >= 0 and <= 30 * 24 * 3600);
     }
 }

@@ -19,7 +19,12 @@ public sealed class SecretProtectionTests : IDisposable
         await using var database = await TestDatabase.CreateSqliteAsync();
         await using var receiver = await WebhookTestReceiver.StartAsync();
         await using var host = await EfTestHost.StartAsync(database, build: Protect(_keys));
-        var created = await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest { Url = receiver.UrlFor("/hooks"), Name = "Fulfilment" });
+        var created = await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = receiver.UrlFor("/hooks"),
+            Name = "Fulfilment",
+            Signatures = WebhookSignatures.V1 | WebhookSignatures.V1a,
+        });
         receiver.UseSecret("/hooks", created.Secret);
 
         await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
@@ -31,6 +36,11 @@ public sealed class SecretProtectionTests : IDisposable
         Assert.True(row.IsProtected);
         Assert.DoesNotContain(created.Secret["whsec_".Length..], row.Document, StringComparison.Ordinal);
         Assert.DoesNotContain("Fulfilment", row.Document, StringComparison.Ordinal);
+
+        // The Ed25519 private key is in the protected document too, and the key still signs after the round trip.
+        string privateKey = (await host.Store.GetSubscriptionAsync(created.Subscription.Id, default))!.SigningKeys.Single().PrivateKey;
+        Assert.DoesNotContain(privateKey["whsk_".Length..], row.Document, StringComparison.Ordinal);
+        Assert.Contains("v1a,", received[0].Headers["webhook-signature"], StringComparison.Ordinal);
         Assert.Equal(created.Secret, await host.Subscriptions.GetSecretAsync(created.Subscription.Id));
     }
 
