@@ -192,6 +192,35 @@ public sealed class PortalFlowTests(BrowserFixture browser)
 
     /// <summary>Polls the API until the subscription has <paramref name="count"/> deliveries in <paramref name="status"/>.</summary>
     [Fact]
+    public async Task Editing_an_oauth2_endpoint_shows_its_token_url_and_scopes_and_keeps_the_client_secret_and_audience()
+    {
+        await using var host = await PortalHost.StartAsync();
+        var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptions>();
+        var created = await subscriptions.CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = host.Receiver.UrlFor("/orders"),
+            TenantId = "acme",
+            Authentication = WebhookAuthentication.OAuth2(new Uri("https://auth.example/oauth/token"), "shop", "client-s3cret", ["orders:write"], audience: "partner"),
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+
+        await Expect(page.GetByLabel("Scheme", new() { Exact = true })).ToHaveValueAsync("oauth2");
+        await Expect(page.GetByLabel("Token URL", new() { Exact = true })).ToHaveValueAsync("https://auth.example/oauth/token");
+        await Expect(page.GetByLabel("Username or client id", new() { Exact = true })).ToHaveValueAsync("shop");
+        await page.GetByLabel("Scopes", new() { Exact = true }).FillAsync("orders:write refunds:write");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Changes saved" })).ToBeVisibleAsync();
+
+        var stored = (await host.Services.GetRequiredService<WebhookSender.Storage.IWebhookStore>().GetSubscriptionAsync(created.Subscription.Id, default))!.Authentication!;
+        Assert.Equal((WebhookAuthenticationScheme.OAuth2, "client-s3cret", "partner"), (stored.Scheme, stored.Secret, stored.Audience));
+        Assert.Equal(["orders:write", "refunds:write"], stored.Scopes);
+        Assert.DoesNotContain("client-s3cret", await ShadowHtmlAsync(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_delivery_held_back_shows_why_and_when_it_goes_next_in_the_log()
     {
         await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o =>

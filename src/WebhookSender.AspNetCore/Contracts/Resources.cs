@@ -29,7 +29,7 @@ internal static class Resources
         Method = s.Method == WebhookHttpMethod.Put ? "PUT" : "POST",
         Headers = s.Headers,
         Authentication = s.Authentication is { } auth
-            ? new AuthenticationResource(Lower(auth.Scheme), auth.Username, auth.Secret is null ? null : Redacted, auth.HeaderName)
+            ? new AuthenticationResource(Lower(auth.Scheme), auth.Username, auth.Secret is null ? null : Redacted, auth.HeaderName, auth.TokenUrl, auth.Scopes, auth.Audience)
             : null,
         IsActive = s.IsActive,
         ExpiresAt = s.ExpiresAt,
@@ -182,6 +182,9 @@ internal static class Resources
         Username = auth.Username,
         Secret = auth.Secret,
         HeaderName = auth.HeaderName,
+        TokenUrl = auth.TokenUrl,
+        Scopes = auth.Scopes,
+        Audience = auth.Audience,
     };
 
     private static WebhookHttpMethod ParseMethod(string? method, Dictionary<string, string[]> errors) => method?.ToUpperInvariant() switch
@@ -199,8 +202,8 @@ internal static class Resources
             return fallback;
         }
 
-        // Names only: a number would parse as an enum value too.
-        return !value.Any(char.IsDigit) && Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed)
+        // Names only: a number (or a list of them) would parse as an enum value too; no name starts with a digit or sign.
+        return value.Length > 0 && char.IsLetter(value[0]) && !value.Contains(',') && Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed)
             ? parsed
             : Refuse(errors, field, $"'{value}' is not one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()))}.", fallback);
     }

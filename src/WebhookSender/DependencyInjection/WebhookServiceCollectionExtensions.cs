@@ -44,6 +44,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<RetryPolicy>();
         services.TryAddSingleton<CredentialRedaction>();
         services.TryAddSingleton<NotificationPublisher>();
+        services.TryAddSingleton<OAuth2Tokens>();
         services.TryAddSingleton<WebhookHttpSender>();
         services.TryAddSingleton<SubscriptionHealth>();
         services.TryAddSingleton<SubscriptionCache>();

@@ -20,6 +20,7 @@ namespace WebhookSender;
 internal sealed class WebhookHttpSender(
     IHttpMessageHandlerFactory handlerFactory,
     IWebhookSigner signer,
+    OAuth2Tokens tokens,
     CredentialRedaction redaction,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider)
@@ -39,10 +40,12 @@ internal sealed class WebhookHttpSender(
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
         long started = timeProvider.GetTimestamp();
-        using var request = BuildRequest(subscription, messageId, eventType, payload, startedAt);
+        var request = BuildRequest(subscription, messageId, eventType, payload, startedAt);
         var redacted = redaction.HeaderNamesFor(subscription);
         var requestRecord = DescribeRequest(request, payload.LoggedBody(settings.MaxLoggedRequestBodyBytes), redacted);
         var credentials = redaction.CredentialsOf(subscription);
+        var oauth = subscription.Authentication is { Scheme: WebhookAuthenticationScheme.OAuth2 } o ? o : null;
+        string? token = null;
 
         // The one attempt timeout: it bounds the whole exchange, connecting to the last byte of the body read. The caller's
         // cancellation (shutdown) cancels the same source through one registration: cheaper than a linked source per
@@ -53,7 +56,31 @@ internal sealed class WebhookHttpSender(
         {
             // The handler returns once the response headers are in; the body is read below, capped.
             using var invoker = new HttpMessageInvoker(handlerFactory.CreateHandler(HttpClientName), disposeHandler: false);
-            using var response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            HttpResponseMessage response;
+            if (oauth is null)
+            {
+                response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                // OAuth2: a token first (cached, shared); a 401 may mean it was revoked or expired early, so one new token
+                // and one more try, within the same attempt and timeout.
+                token = await tokens.GetAsync(oauth, invoker, rejected: null, timeout.Token).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    response.Dispose();
+                    request.Dispose();
+                    token = await tokens.GetAsync(oauth, invoker, rejected: token, timeout.Token).ConfigureAwait(false);
+                    request = BuildRequest(subscription, messageId, eventType, payload, startedAt);
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                }
+            }
+
+            using var answered = response;
+            credentials = token is null ? credentials : [.. credentials, token];
             var (body, truncated) = await ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
 
             // A receiver that echoes the request back would put its credentials into the log: they are replaced before
@@ -68,6 +95,10 @@ internal sealed class WebhookHttpSender(
         {
             throw;
         }
+        catch (OAuth2TokenException ex)
+        {
+            return Failed($"No OAuth2 token, so no request was sent: {ex.Message}", TelemetryTags.ErrorTypes.OAuth2Token);
+        }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return Failed($"No complete response within {settings.AttemptTimeout.TotalSeconds:0.###} s (AttemptTimeout); the endpoint must answer faster.", TelemetryTags.ErrorTypes.Timeout);
@@ -77,6 +108,10 @@ internal sealed class WebhookHttpSender(
             // Transport errors, and anything a handler the host added throws (a Polly timeout or open circuit, say): the
             // attempt failed and is retried; it never takes the dispatcher down.
             return Failed(DescribeError(ex, subscription.Url), ErrorTypeOf(ex));
+        }
+        finally
+        {
+            request.Dispose();
         }
 
         TimeSpan Elapsed() => timeProvider.GetElapsedTime(started);

@@ -37,8 +37,11 @@ internal sealed partial class SubscriptionValidator
 
                 RequireHeaderText(auth.Secret, "The key of header authentication", add);
                 break;
+            case WebhookAuthenticationScheme.OAuth2:
+                ValidateOAuth2(auth, add);
+                break;
             default:
-                add(field, $"The authentication scheme '{auth.Scheme}' is not supported; use Basic, Bearer or Header.");
+                add(field, $"The authentication scheme '{auth.Scheme}' is not supported; use Basic, Bearer, Header or OAuth2.");
                 return;
         }
 
@@ -46,6 +49,29 @@ internal sealed partial class SubscriptionValidator
         if (string.IsNullOrEmpty(auth.Secret) || auth.Secret.Length > MaxHeaderValueLength || HasControlChars(auth.Secret))
         {
             add(field, $"The {auth.Scheme} credential must be 1 to {MaxHeaderValueLength} characters without line breaks or control characters.");
+        }
+
+        static void ValidateOAuth2(WebhookAuthentication auth, Action<string, string> add)
+        {
+            if (auth.TokenUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.UserInfo.Length > 0 || url.Fragment.Length > 0)
+            {
+                add(field, "OAuth2 needs the absolute https URL of the receiver's token endpoint, without credentials or fragment (for example https://auth.example.com/oauth/token).");
+            }
+
+            if (string.IsNullOrEmpty(auth.Username) || auth.Username.Contains(':') || HasControlChars(auth.Username) || auth.Username.Length > MaxHeaderValueLength)
+            {
+                add(field, "OAuth2 needs a client id (in Username) without ':' or control characters.");
+            }
+
+            if (auth.Scopes is { } scopes && (scopes.Count > MaxHeaders || scopes.Any(s => string.IsNullOrEmpty(s) || s.Any(c => c <= ' ' || c > '~' || c is '"' or '\\'))))
+            {
+                add(field, $"OAuth2 scopes are at most {MaxHeaders} words of printable ASCII without spaces, quotes or backslashes, for example orders:write.");
+            }
+
+            if (auth.Audience is { } audience && (audience.Length is 0 or > MaxHeaderValueLength || HasControlChars(audience)))
+            {
+                add(field, $"An OAuth2 audience is 1 to {MaxHeaderValueLength} characters without control characters; leave it null when the token server does not ask for one.");
+            }
         }
 
         // Basic credentials travel base64-encoded (UTF-8), so any text works; the others are sent as they are.

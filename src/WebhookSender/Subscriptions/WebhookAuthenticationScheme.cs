@@ -14,4 +14,10 @@ public enum WebhookAuthenticationScheme
 
     /// <summary>A key in a named header.</summary>
     Header,
+
+    /// <summary>
+    /// OAuth 2.0 client credentials: a Bearer token from the receiver's token endpoint, fetched with the client id and
+    /// secret, cached until shortly before it expires and shared by concurrent deliveries.
+    /// </summary>
+    OAuth2,
 }

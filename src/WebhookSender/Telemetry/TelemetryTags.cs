@@ -87,6 +87,7 @@ internal static class TelemetryTags
 
         /// <summary>The destination guard refused the receiver's address.</summary>
         public const string DestinationRefused = "destination_refused";
+        public const string OAuth2Token = "oauth2_token";
 
         /// <summary>The semantic conventions' value for a failure of no known kind.</summary>
         public const string Other = "_OTHER";

@@ -470,6 +470,7 @@ class SubscriptionForm {
   #errorSlots = {};
   #headerRows;
   #filterRows;
+  #audience = null;
 
   constructor(subscription, catalog) {
     this.#original = subscription;
@@ -487,22 +488,29 @@ class SubscriptionForm {
     this.#inputs.format.value = s.format || 'json';
     this.#inputs.method = h('select', {}, ['POST', 'PUT'].map((v) => h('option', { value: v }, v)));
     this.#inputs.method.value = s.method || 'POST';
-    this.#inputs.scheme = h('select', {}, [['', 'None'], ['basic', 'Basic (username and password)'], ['bearer', 'Bearer token'], ['header', 'Custom header']].map(([v, l]) => h('option', { value: v }, l)));
+    this.#inputs.scheme = h('select', {}, [['', 'None'], ['basic', 'Basic (username and password)'], ['bearer', 'Bearer token'], ['header', 'Custom header'], ['oauth2', 'OAuth 2.0 client credentials']].map(([v, l]) => h('option', { value: v }, l)));
     this.#inputs.scheme.value = auth?.scheme || '';
     this.#inputs.username = h('input', { type: 'text', value: auth?.username || '', autocomplete: 'off' });
     this.#inputs.headerName = h('input', { type: 'text', value: auth?.headerName || '', placeholder: 'X-Api-Key', autocomplete: 'off' });
+    this.#inputs.tokenUrl = h('input', { type: 'url', value: auth?.tokenUrl || '', placeholder: 'https://auth.example.com/oauth/token', autocomplete: 'off' });
+    this.#inputs.scopes = h('input', { type: 'text', value: (auth?.scopes || []).join(' '), placeholder: 'orders:write', autocomplete: 'off' });
+    this.#audience = auth?.audience ?? null; // not shown; kept as it is
     // An existing credential reads back redacted; sending the redaction back keeps it.
     this.#inputs.secret = h('input', { type: 'password', value: auth ? REDACTED : '', autocomplete: 'new-password' });
 
     const authFields = h('div', { class: 'nested' },
-      this.#field('Username', this.#inputs.username, 'authentication.username'),
+      this.#field('Username or client id', this.#inputs.username, 'authentication.username'),
       this.#field('Header name', this.#inputs.headerName, 'authentication.headerName'),
+      this.#field('Token URL', this.#inputs.tokenUrl, 'authentication.tokenUrl'),
+      this.#field('Scopes', this.#inputs.scopes, 'authentication.scopes', 'Separated by spaces.'),
       this.#field('Password, token or header value', this.#inputs.secret, 'authentication.secret', auth ? 'Leave as it is to keep the stored value.' : null));
     const showAuth = () => {
       const scheme = this.#inputs.scheme.value;
       authFields.hidden = !scheme;
-      this.#inputs.username.closest('.field').hidden = scheme !== 'basic';
+      this.#inputs.username.closest('.field').hidden = scheme !== 'basic' && scheme !== 'oauth2';
       this.#inputs.headerName.closest('.field').hidden = scheme !== 'header';
+      this.#inputs.tokenUrl.closest('.field').hidden = scheme !== 'oauth2';
+      this.#inputs.scopes.closest('.field').hidden = scheme !== 'oauth2';
     };
     this.#inputs.scheme.addEventListener('change', showAuth);
     showAuth();
@@ -591,9 +599,14 @@ class SubscriptionForm {
       filters: Object.fromEntries(this.#filterRows.pairs().map(([k, v]) => [k, v.split(',').map((x) => x.trim()).filter(Boolean)])),
       authentication: scheme ? {
         scheme,
-        username: scheme === 'basic' ? this.#inputs.username.value : null,
+        username: scheme === 'basic' || scheme === 'oauth2' ? this.#inputs.username.value : null,
         headerName: scheme === 'header' ? this.#inputs.headerName.value : null,
         secret: this.#inputs.secret.value,
+        ...(scheme === 'oauth2' ? {
+          tokenUrl: this.#inputs.tokenUrl.value.trim() || null,
+          scopes: this.#inputs.scopes.value.split(/\s+/).filter(Boolean),
+          audience: this.#audience,
+        } : {}),
       } : null,
     };
     return value;
