@@ -221,6 +221,30 @@ public sealed class PortalFlowTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_endpoint_signing_v1a_shows_its_public_keys_for_the_receiver()
+    {
+        await using var host = await PortalHost.StartAsync();
+        var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptions>();
+        var created = await subscriptions.CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = host.Receiver.UrlFor("/orders"),
+            TenantId = "acme",
+            Signatures = WebhookSignatures.V1 | WebhookSignatures.V1a,
+        });
+        string newKey = await subscriptions.RotateSigningKeyAsync(created.Subscription.Id);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+
+        var keys = page.Locator("[data-public-key]");
+        await Expect(keys).ToHaveCountAsync(2);
+        await Expect(keys.First).ToHaveTextAsync(newKey);
+        await Expect(keys.Nth(1)).ToHaveTextAsync(created.Subscription.SigningKeys[0].PublicKey);
+        await Expect(page.GetByText("v1 (HMAC, with the secret), v1a (Ed25519)")).ToBeVisibleAsync();
+        Assert.DoesNotContain("whsk_", await ShadowHtmlAsync(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_delivery_held_back_shows_why_and_when_it_goes_next_in_the_log()
     {
         await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o =>

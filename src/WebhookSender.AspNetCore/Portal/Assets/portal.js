@@ -411,6 +411,12 @@ class WebhooksPortal extends HTMLElement {
       fact('State', badge(kind, text)),
       fact('Events', receivesAll(subscription) ? 'All events' : subscription.eventTypes.join(', ')),
       fact('Format', `${FORMATS.find((f) => f[0] === subscription.format)?.[1] ?? subscription.format}, ${subscription.method}`),
+      fact('Signatures', (subscription.signatures || ['v1']).map((v) => (v === 'v1a' ? 'v1a (Ed25519)' : 'v1 (HMAC, with the secret)')).join(', ')),
+      subscription.publicKeys?.length
+        ? fact('Public keys', h('ul', { class: 'keys' }, subscription.publicKeys.map((k) => h('li', {},
+          h('code', { 'data-public-key': '' }, k.publicKey),
+          k.expiresAt ? h('small', { class: 'muted' }, ` signs until ${formatTime(k.expiresAt)}`) : ''))))
+        : null,
       fact('Created', formatTime(subscription.createdAt)),
       subscription.failingSince ? fact('Failing since', `${formatTime(subscription.failingSince)} (${subscription.consecutiveFailures} failed attempts in a row)`) : null,
       subscription.disabledReason ? fact('Disabled because', subscription.disabledReason) : null);
