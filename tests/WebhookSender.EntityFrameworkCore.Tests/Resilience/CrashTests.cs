@@ -27,8 +27,10 @@ public sealed class CrashTests(ITestOutputHelper output)
             database,
             configure: o =>
             {
-                o.AttemptTimeout = TimeSpan.FromSeconds(1);
-                o.LeaseDuration = TimeSpan.FromSeconds(2);
+                // Its attempts come after the receiver stopped hanging; 5 s leaves room for a first request made while
+                // the process starts and 20 requests still hang on two cores (1 s once timed out in CI and was retried).
+                o.AttemptTimeout = TimeSpan.FromSeconds(5);
+                o.LeaseDuration = TimeSpan.FromSeconds(10);
             },
             output: output,
             start: false);
