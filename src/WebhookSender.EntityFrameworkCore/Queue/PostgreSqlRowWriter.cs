@@ -59,8 +59,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             $"finished AS (DELETE FROM {Queue.Name} AS q USING v WHERE v.c2 IS NULL AND {held} RETURNING v.*), " +
             $"requeued AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = v.c2, {BatchKey} = v.c3, {Requeued} FROM v WHERE v.c2 IS NOT NULL AND {held} RETURNING v.*), " +
             // An ordered line's first, put back until later, takes the rest of its line with it (see WaitsBehind).
-            $"pushed AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = r.c2 FROM requeued AS r JOIN {Queue.Name} AS h ON h.{QueuedId} = r.c0 " +
-            $"WHERE h.{OrderKey} IS NOT NULL AND q.{OrderKey} = h.{OrderKey} AND q.{QueuedId} <> r.c0 AND q.{QueuedLease} IS NULL AND q.{AvailableAt} < r.c2) " +
+            $"pushed AS (UPDATE {Queue.Name} AS q SET {AvailableAt} = r.c2 FROM requeued AS r, {Queue.Name} AS h WHERE {FollowsFirstBackUntil("r.c0", "r.c2")}) " +
             $"UPDATE {Deliveries.Name} AS d SET {state} " +
             $"FROM (SELECT * FROM finished UNION ALL SELECT * FROM requeued) AS e " +
             $"WHERE d.{Deliveries.Column(nameof(DeliveryRow.Id)).Name} = e.c0 RETURNING e.c0";

@@ -70,6 +70,14 @@ internal abstract class RowWriter
     /// statement from scanning, again and again, rows that cannot go (the line's order itself is kept by that statement).
     /// A leased <c>h</c> pushes nothing: its time is its lease expiry, and it may finish long before.
     /// </summary>
+    /// <summary>
+    /// The condition that queue row <c>q</c> is a later row of the line whose first, row <c>h</c> (id <paramref name="firstId"/>),
+    /// went back to the queue until <paramref name="until"/>, and may move to that time too (not leased, due before it).
+    /// </summary>
+    private protected string FollowsFirstBackUntil(string firstId, string until) =>
+        $"h.{QueuedId} = {firstId} AND h.{OrderKey} IS NOT NULL AND q.{OrderKey} = h.{OrderKey} AND q.{QueuedId} <> {firstId} " +
+        $"AND q.{QueuedLease} IS NULL AND q.{AvailableAt} < {until}";
+
     private protected string WaitsBehind =>
         $"h.{OrderKey} = q.{OrderKey} AND h.{QueuedId} <> q.{QueuedId} AND h.{QueuedLease} IS NULL AND h.{AvailableAt} > q.{AvailableAt}";
 

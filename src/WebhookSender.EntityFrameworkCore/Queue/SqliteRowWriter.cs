@@ -18,12 +18,16 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
             var queue = publishes.SelectMany(p => p.Queue).ToList();
             await InsertAsync(context, Queue, queue, cancellationToken).ConfigureAwait(false);
-            foreach (var row in queue.Where(q => q.OrderKey is not null))
+            if (queue.Any(q => q.OrderKey is not null))
             {
                 // New rows of ordered lines whose earlier rows wait for a retry wait as long (see WaitsBehind).
                 await using var push = Command(context, $"UPDATE {Queue.Name} AS q SET {AvailableAt} = h.{AvailableAt} FROM {Queue.Name} AS h WHERE q.{QueuedId} = $id AND {WaitsBehind}");
-                Parameter(push, "$id").Value = row.DeliveryId;
-                await push.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var id = Parameter(push, "$id");
+                foreach (var row in queue.Where(q => q.OrderKey is not null))
+                {
+                    id.Value = row.DeliveryId;
+                    await push.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return true;
@@ -47,9 +51,7 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             var values = EndedState.Select((_, i) => Parameter(update, $"$p{i}")).ToArray();
 
             // An ordered line's first, put back until later, takes the rest of its line with it (see WaitsBehind).
-            await using var push = Command(context,
-                $"UPDATE {Queue.Name} AS q SET {AvailableAt} = $available FROM {Queue.Name} AS h WHERE h.{QueuedId} = $id AND h.{OrderKey} IS NOT NULL " +
-                $"AND q.{OrderKey} = h.{OrderKey} AND q.{QueuedId} <> $id AND q.{QueuedLease} IS NULL AND q.{AvailableAt} < $available");
+            await using var push = Command(context, $"UPDATE {Queue.Name} AS q SET {AvailableAt} = $available FROM {Queue.Name} AS h WHERE {FollowsFirstBackUntil("$id", "$available")}");
             var pushId = Parameter(push, "$id");
             var pushUntil = Parameter(push, "$available");
             var held = new bool[ends.Count];

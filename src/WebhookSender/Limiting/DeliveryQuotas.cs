@@ -37,13 +37,13 @@ internal sealed class DeliveryQuotas(
         try
         {
             // The subscription's own first: a request it holds back does not use up its tenant's quota.
-            if (own is { } quota && !await TakeAsync($"quota:sub:{subscription.Id}:{windowEnd.UtcTicks}", quota, windowEnd, subscription, now, cancellationToken).ConfigureAwait(false))
+            if (own is { } quota && !await TakeAsync($"quota:sub:{subscription.Id}:{windowEnd.UtcTicks}", quota, windowEnd, subscription.TenantId, subscription, now, cancellationToken).ConfigureAwait(false))
             {
                 raises.Held(null, subscription.Id, quota, windowEnd);
                 return new QuotaHold(windowEnd, HoldReasons.SubscriptionQuota(quota, windowEnd));
             }
 
-            if (tenants is { } tenantQuota && !await TakeAsync($"quota:tenant:{subscription.TenantId}:{windowEnd.UtcTicks}", tenantQuota, windowEnd, null, now, cancellationToken, subscription.TenantId).ConfigureAwait(false))
+            if (tenants is { } tenantQuota && !await TakeAsync($"quota:tenant:{subscription.TenantId}:{windowEnd.UtcTicks}", tenantQuota, windowEnd, subscription.TenantId, null, now, cancellationToken).ConfigureAwait(false))
             {
                 raises.Held(subscription.TenantId, null, tenantQuota, windowEnd);
                 return new QuotaHold(windowEnd, HoldReasons.TenantQuota(subscription.TenantId!, tenantQuota, windowEnd));
@@ -59,9 +59,12 @@ internal sealed class DeliveryQuotas(
         return null;
     }
 
-    /// <summary>Counts one request; false when the quota is used up. Using its last unit notifies the host.</summary>
+    /// <summary>
+    /// Counts one request; false when the quota is used up. Using its last unit notifies the host: of the tenant's quota,
+    /// or of <paramref name="owner"/>'s own when it is given.
+    /// </summary>
     private async ValueTask<bool> TakeAsync(
-        string key, long quota, DateTimeOffset windowEnd, WebhookSubscription? subscription, DateTimeOffset now, CancellationToken cancellationToken, string? tenantId = null)
+        string key, long quota, DateTimeOffset windowEnd, string? tenantId, WebhookSubscription? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var count = _store is null
             ? _local.Take(key, 1, quota, windowEnd, now)
@@ -69,7 +72,7 @@ internal sealed class DeliveryQuotas(
         if (count.Granted > 0 && count.Used == quota)
         {
             Log.QuotaExhausted(logger, key, quota, windowEnd);
-            await notifications.QuotaExhaustedAsync(new QuotaExhaustedNotification(tenantId ?? subscription?.TenantId, subscription, quota, windowEnd), CancellationToken.None)
+            await notifications.QuotaExhaustedAsync(new QuotaExhaustedNotification(tenantId, owner, quota, windowEnd), CancellationToken.None)
                 .ConfigureAwait(false);
         }
 

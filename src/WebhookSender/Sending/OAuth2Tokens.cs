@@ -68,7 +68,7 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.TryAddWithoutValidation("user-agent", settings.UserAgent);
             using var response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var body = await ReadAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
+            var (body, _) = await WebhookHttpSender.ReadCappedAsync(response.Content, settings.MaxResponseBodyBytes, timeout.Token).ConfigureAwait(false);
             var token = Parse(response, body, host, requestedAt, auth.Secret!);
             lock (entry)
             {
@@ -87,8 +87,9 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
         }
         catch (Exception ex)
         {
-            string reason = ex is HttpRequestException { InnerException: WebhookDestinationRefusedException refused } ? refused.Message : ex.InnerException?.Message ?? ex.Message;
-            throw new OAuth2TokenException($"The request to the OAuth2 token endpoint {host} failed: {CredentialRedaction.Scrub(reason, [auth.Secret!])}", ex);
+            // Described as a webhook request's failure is (the guard's refusal, a refused connection…), naming the host only.
+            string reason = WebhookHttpSender.DescribeError(ex, auth.TokenUrl);
+            throw new OAuth2TokenException($"The request to the OAuth2 token endpoint failed: {CredentialRedaction.Scrub(reason, [auth.Secret!])}", ex);
         }
     }
 
@@ -149,19 +150,6 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
         // Refreshed before it expires: a tenth of its life early, a minute at most.
         var margin = lifetime / 10 < MaxMargin ? lifetime / 10 : MaxMargin;
         return new Token(value, requestedAt + lifetime - margin);
-    }
-
-    private static async Task<string> ReadAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[maxBytes];
-        int read = 0;
-        while (read < maxBytes && await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false) is > 0 and var n)
-        {
-            read += n;
-        }
-
-        return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     /// <summary>The cache key: a hash of everything that decides the token, so no secret is kept as a key.</summary>

@@ -181,7 +181,7 @@ internal sealed class WebhookHttpSender(
         return delay is { } d && d < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
-    private static string DescribeError(Exception ex, Uri url)
+    internal static string DescribeError(Exception ex, Uri url)
     {
         // Name the host only: paths and query strings may carry secrets.
         string host = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
@@ -257,7 +257,8 @@ internal sealed class WebhookHttpSender(
         };
     }
 
-    private static async ValueTask<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    /// <summary>The body, read up to <paramref name="limit"/> bytes and never further, and whether there was more.</summary>
+    internal static async ValueTask<(string Body, bool Truncated)> ReadCappedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         // Most receivers answer with an empty body: nothing to read, nothing to allocate.
         if (content.Headers.ContentLength == 0)
