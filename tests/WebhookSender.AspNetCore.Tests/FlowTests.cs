@@ -127,14 +127,17 @@ public sealed class FlowTests
         string c = await host.CreateIdAsync("acme", "/3", ["*"]);
         await host.Client.PostAsync(ApiHost.Path("acme", $"/{c}/disable"), null);
 
+        // Lists are in id order. Ids made in the same millisecond order by their random bits, not by creation (a CI run
+        // created b and c in one millisecond), so the expected order is the ids' own.
+        string[] byId = [.. new[] { a, b, c }.Order(StringComparer.Ordinal)];
         var first = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", "?limit=2")));
         var second = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", $"?limit=2&cursor={first["nextCursor"]}")));
-        Assert.Equal([a, b], first["items"]!.AsArray().Select(s => (string)s!["id"]!));
-        Assert.Equal([c], second["items"]!.AsArray().Select(s => (string)s!["id"]!));
+        Assert.Equal(byId[..2], first["items"]!.AsArray().Select(s => (string)s!["id"]!));
+        Assert.Equal(byId[2..], second["items"]!.AsArray().Select(s => (string)s!["id"]!));
         Assert.Null(second["nextCursor"]);
 
         var created = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", "?eventType=order.created")));
-        Assert.Equal([a, c], created["items"]!.AsArray().Select(s => (string)s!["id"]!));
+        Assert.Equal(new[] { a, c }.Order(StringComparer.Ordinal), created["items"]!.AsArray().Select(s => (string)s!["id"]!));
         var active = await ApiHost.JsonAsync(await host.Client.GetAsync(ApiHost.Path("acme", "?eventType=order.created&active=true")));
         Assert.Equal([a], active["items"]!.AsArray().Select(s => (string)s!["id"]!));
     }
