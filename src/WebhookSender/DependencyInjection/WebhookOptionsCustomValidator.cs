@@ -63,6 +63,19 @@ internal sealed class WebhookOptionsCustomValidator(IServiceProviderIsService se
             }
         }
 
+        if (options.Destinations.Proxy is { } proxy && SubscriptionValidator.ProxyProblem(proxy) is { } proxyProblem)
+        {
+            failures.Add($"WebhookOptions.Destinations.Proxy: {proxyProblem}");
+        }
+
+        foreach (var entry in options.Destinations.AllowedProxies)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var allowed) || SubscriptionValidator.ProxyProblem(WebhookProxy.Through(allowed)) is not null)
+            {
+                failures.Add($"WebhookOptions.Destinations.AllowedProxies has '{(entry.Contains('@') ? "(an entry with credentials)" : entry)}', which is not a proxy URL such as http://10.0.0.6:3128 (http, a host and a port, nothing else).");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

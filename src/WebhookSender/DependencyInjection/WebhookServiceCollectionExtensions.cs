@@ -45,6 +45,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<CredentialRedaction>();
         services.TryAddSingleton<NotificationPublisher>();
         services.TryAddSingleton<OAuth2Tokens>();
+        services.TryAddSingleton<EndpointTransports>();
         services.TryAddSingleton<WebhookHttpSender>();
         services.TryAddSingleton<SubscriptionHealth>();
         services.TryAddSingleton<SubscriptionCache>();
@@ -79,9 +80,8 @@ public static class WebhookServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var settings = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
-                var handler = DestinationGuard.CreateHandler(settings.Destinations);
-                handler.ActivityHeadersPropagator = TraceParentPropagator.For(settings.PropagateTraceContext);
-                return handler;
+                var propagator = TraceParentPropagator.For(settings.PropagateTraceContext);
+                return new TransportSelector(settings.Destinations, handler => handler.ActivityHeadersPropagator = propagator);
             })
             .RemoveAllLoggers(); // the default loggers write full URLs, which may carry secrets; the dispatcher logs its own lines
 

@@ -38,27 +38,41 @@ internal sealed class DestinationGuard
     }
 
     /// <summary>
-    /// Creates the primary handler for webhook requests: no redirects, cookies, proxy (a proxy would connect on our
-    /// behalf, past the guard) or decompression; connections recycled every 5 minutes so DNS changes are seen; and,
-    /// when the guard is enabled, every connection checked by it.
+    /// Creates the handler of one transport: no redirects, cookies or decompression; connections recycled every 5 minutes
+    /// so DNS changes are seen; the transport's proxy, client certificate and trusted roots; and, when the guard is
+    /// enabled, every connection checked by it (through a proxy too: see <see cref="EndpointConnector"/>).
     /// </summary>
+    /// <param name="options">The guard's settings.</param>
+    /// <param name="transport">The proxy and TLS settings; <see langword="null"/> for the host's default transport.</param>
     /// <exception cref="ArgumentException">An entry of <see cref="WebhookDestinationOptions.AllowedNetworks"/> is not a CIDR network.</exception>
-    public static SocketsHttpHandler CreateHandler(WebhookDestinationOptions options)
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The transport's certificate or roots cannot be read.</exception>
+    public static SocketsHttpHandler CreateHandler(WebhookDestinationOptions options, EndpointTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
+        transport ??= EndpointTransport.HostDefault(options);
+        var proxy = transport.Proxy;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            UseProxy = false,
+            // Only a proxy the host or the subscription named; never the environment's (HTTP_PROXY), which would connect
+            // on our behalf past the guard.
+            UseProxy = proxy is not null,
+            Proxy = proxy is null ? null : new PlainHttpProxy(proxy),
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
 
-        if (options.Enabled)
+        if (TlsCertificates.SslOptionsFor(transport) is { } ssl)
         {
-            handler.ConnectCallback = new DestinationGuard(options).ConnectAsync;
+            handler.SslOptions = ssl;
+        }
+
+        var guard = options.Enabled ? new DestinationGuard(options) : null;
+        if (guard is not null || proxy is not null)
+        {
+            handler.ConnectCallback = new EndpointConnector(guard, transport).ConnectAsync;
         }
 
         return handler;
@@ -129,32 +143,37 @@ internal sealed class DestinationGuard
     }
 
     /// <summary>
-    /// The <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the host, keeps the allowed addresses and connects
-    /// to the first that accepts.
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of a direct connection: resolves the host, keeps the allowed
+    /// addresses and connects to the first that accepts.
     /// </summary>
     /// <exception cref="WebhookDestinationRefusedException">No address of the host is allowed; no socket was opened.</exception>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var allowed = await AllowedAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
+        return await ConnectAnyAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+    }
 
-        var host = context.DnsEndPoint.Host;
-        var port = context.DnsEndPoint.Port;
+    /// <summary>The allowed addresses of <paramref name="host"/>, resolved now.</summary>
+    /// <exception cref="WebhookDestinationRefusedException">None is allowed.</exception>
+    public async ValueTask<List<IPAddress>> AllowedAddressesAsync(string host, CancellationToken cancellationToken) =>
+        SelectAllowed(host, await ResolveAsync(host, cancellationToken).ConfigureAwait(false));
 
-        IPAddress[] addresses = IPAddress.TryParse(host.AsSpan().Trim("[]"), out var literal)
+    /// <summary>The addresses of <paramref name="host"/>: itself when it is an IP literal, else what DNS answers.</summary>
+    public static async ValueTask<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host.AsSpan().Trim("[]"), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
 
-        return await ConnectAsync(host, addresses, port, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Connects to the first allowed address of <paramref name="addresses"/> that accepts, in order.</summary>
-    internal async ValueTask<Stream> ConnectAsync(
-        string host, IReadOnlyList<IPAddress> addresses, int port, CancellationToken cancellationToken)
-    {
-        var allowed = SelectAllowed(host, addresses);
+    internal ValueTask<Stream> ConnectAsync(string host, IReadOnlyList<IPAddress> addresses, int port, CancellationToken cancellationToken) =>
+        ConnectAnyAsync(SelectAllowed(host, addresses), port, cancellationToken);
 
+    /// <summary>Connects to the first of <paramref name="addresses"/> that accepts, in order.</summary>
+    public static async ValueTask<Stream> ConnectAnyAsync(IReadOnlyList<IPAddress> addresses, int port, CancellationToken cancellationToken)
+    {
         SocketException? lastError = null;
-        foreach (var address in allowed)
+        foreach (var address in addresses)
         {
             Socket? socket = null;
             try
@@ -176,8 +195,8 @@ internal sealed class DestinationGuard
             }
         }
 
-        // Every allowed address failed: report the last failure, as SocketsHttpHandler itself would.
-        throw lastError!;
+        // Every address failed: report the last failure, as SocketsHttpHandler itself would.
+        throw lastError ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>
@@ -185,7 +204,10 @@ internal sealed class DestinationGuard
     /// </summary>
     /// <exception cref="WebhookDestinationRefusedException">None is allowed.</exception>
     /// <exception cref="SocketException"><paramref name="addresses"/> is empty: the host has no address.</exception>
-    internal List<IPAddress> SelectAllowed(string host, IReadOnlyList<IPAddress> addresses)
+    /// <param name="host">The host, for the message.</param>
+    /// <param name="addresses">Its addresses.</param>
+    /// <param name="isProxy">Whether the host is a proxy a subscription named (the message says so).</param>
+    internal List<IPAddress> SelectAllowed(string host, IReadOnlyList<IPAddress> addresses, bool isProxy = false)
     {
         var allowed = new List<IPAddress>(addresses.Count);
         List<(IPAddress Address, AddressCategory Category)>? refused = null;
@@ -205,7 +227,7 @@ internal sealed class DestinationGuard
         {
             throw refused is null
                 ? new SocketException((int)SocketError.HostNotFound)
-                : new WebhookDestinationRefusedException(host, refused);
+                : new WebhookDestinationRefusedException(host, refused, isProxy);
         }
 
         return allowed;

@@ -26,7 +26,12 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
     /// A token for <paramref name="auth"/>: the cached one while it is fresh and not <paramref name="rejected"/>, else a
     /// new one (one fetch for all who ask meanwhile). Throws <see cref="OAuth2TokenException"/> when the endpoint fails.
     /// </summary>
-    public async Task<string> GetAsync(WebhookAuthentication auth, HttpMessageInvoker invoker, string? rejected, CancellationToken cancellationToken)
+    /// <param name="auth">The client credentials and token endpoint.</param>
+    /// <param name="transport">The subscription's proxy and TLS settings, which the token request travels by too.</param>
+    /// <param name="invoker">The webhook client's handlers.</param>
+    /// <param name="rejected">A token the endpoint just refused, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops this caller's wait (not the fetch others share).</param>
+    public async Task<string> GetAsync(WebhookAuthentication auth, EndpointTransport transport, HttpMessageInvoker invoker, string? rejected, CancellationToken cancellationToken)
     {
         var entry = _entries.GetOrAdd(KeyOf(auth), static _ => new Entry());
         Task<Token> fetch;
@@ -42,7 +47,7 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
             // is stale or rejected by now (or failed): fetch again.
             if (entry.Fetch is not { IsCompleted: false } running)
             {
-                entry.Fetch = running = FetchAsync(auth, invoker, entry);
+                entry.Fetch = running = FetchAsync(auth, transport, invoker, entry);
                 TrimIfLarge();
             }
 
@@ -53,7 +58,7 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
     }
 
     /// <summary>The token request, under its own timeout (the attempt timeout): one caller's cancellation must not fail the others.</summary>
-    private async Task<Token> FetchAsync(WebhookAuthentication auth, HttpMessageInvoker invoker, Entry entry)
+    private async Task<Token> FetchAsync(WebhookAuthentication auth, EndpointTransport transport, HttpMessageInvoker invoker, Entry entry)
     {
         await Task.Yield(); // outside the entry's lock
         var settings = options.Value;
@@ -63,6 +68,7 @@ internal sealed class OAuth2Tokens(IOptions<WebhookOptions> options, TimeProvide
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, auth.TokenUrl) { Content = new FormUrlEncodedContent(Form(auth)) };
+            request.Options.Set(EndpointTransport.OptionKey, transport);
             request.Headers.Authorization = new AuthenticationHeaderValue(
                 "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(auth.Username!)}:{Uri.EscapeDataString(auth.Secret!)}")));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

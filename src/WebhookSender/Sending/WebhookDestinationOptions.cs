@@ -17,4 +17,18 @@ public sealed class WebhookDestinationOptions
     /// for receivers inside the host's own network.
     /// </summary>
     public IList<string> AllowedNetworks { get; } = [];
+
+    /// <summary>
+    /// The HTTP proxy all webhook requests leave through (a subscription may name its own or go direct), so receivers
+    /// see the proxy's addresses; <see langword="null"/> (the default) connects directly. The guard still judges each
+    /// request's final destination. The proxy itself may be on a private or loopback address: the host named it.
+    /// </summary>
+    public WebhookProxy? Proxy { get; set; }
+
+    /// <summary>
+    /// Proxies a subscription may name although they are on a private or loopback address, as <c>http://host:port</c>
+    /// (for example the host's second egress proxy, <c>http://10.0.0.6:3128</c>). A subscription's proxy that is not
+    /// here, and not <see cref="Proxy"/>, must be on a public address.
+    /// </summary>
+    public IList<string> AllowedProxies { get; } = [];
 }

@@ -14,16 +14,23 @@ namespace WebhookSender;
 /// </remarks>
 public sealed class WebhookDestinationRefusedException : HttpRequestException
 {
-    internal WebhookDestinationRefusedException(string host, IReadOnlyList<(IPAddress Address, AddressCategory Category)> refused)
-        : base(HttpRequestError.ConnectionError, CreateMessage(host, refused))
+    internal WebhookDestinationRefusedException(string host, IReadOnlyList<(IPAddress Address, AddressCategory Category)> refused, bool isProxy = false)
+        : base(HttpRequestError.ConnectionError, isProxy ? CreateProxyMessage(host, refused) : CreateMessage(host, refused))
     {
         Host = host;
+        IsProxy = isProxy;
         RefusedAddresses = refused.Select(entry => entry.Address).ToArray();
         Categories = refused.Select(entry => entry.Category).ToArray();
     }
 
     /// <summary>The host of the refused URL, as written in it (a name or an IP literal).</summary>
     public string Host { get; }
+
+    /// <summary>
+    /// Whether <see cref="Host"/> is the proxy a subscription named, not the destination: a subscription's proxy must be on
+    /// a public address unless the host names it (<see cref="WebhookDestinationOptions.Proxy"/>, <see cref="WebhookDestinationOptions.AllowedProxies"/>).
+    /// </summary>
+    public bool IsProxy { get; }
 
     /// <summary>The addresses the host resolved to, all of them refused.</summary>
     public IReadOnlyList<IPAddress> RefusedAddresses { get; }
@@ -46,6 +53,13 @@ public sealed class WebhookDestinationRefusedException : HttpRequestException
             : "to reach a receiver inside your own network, add its network to WebhookOptions.Destinations.AllowedNetworks.";
 
         return $"Refused to connect to {target}: {reason}. Webhooks may only reach public addresses; {advice}";
+    }
+
+    private static string CreateProxyMessage(string host, IReadOnlyList<(IPAddress Address, AddressCategory Category)> refused)
+    {
+        var reasons = string.Join("; ", refused.Select(entry => $"{entry.Address} is {Describe(entry.Category)}"));
+        return $"Refused to connect to the subscription's proxy {host}: {reasons}. A subscription may name a proxy on a non-public address " +
+            "only when the host names it too: add it to WebhookOptions.Destinations.AllowedProxies (or make it Destinations.Proxy).";
     }
 
     private static string Describe(AddressCategory category) => category switch

@@ -21,6 +21,7 @@ internal sealed class WebhookHttpSender(
     IHttpMessageHandlerFactory handlerFactory,
     IWebhookSigner signer,
     OAuth2Tokens tokens,
+    EndpointTransports transports,
     CredentialRedaction redaction,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider)
@@ -65,14 +66,14 @@ internal sealed class WebhookHttpSender(
             {
                 // OAuth2: a token first (cached, shared); a 401 may mean it was revoked or expired early, so one new token
                 // and one more try, within the same attempt and timeout.
-                token = await tokens.GetAsync(oauth, invoker, rejected: null, timeout.Token).ConfigureAwait(false);
+                token = await tokens.GetAsync(oauth, transports.For(subscription), invoker, rejected: null, timeout.Token).ConfigureAwait(false);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.Unauthorized)
                 {
                     response.Dispose();
                     request.Dispose();
-                    token = await tokens.GetAsync(oauth, invoker, rejected: token, timeout.Token).ConfigureAwait(false);
+                    token = await tokens.GetAsync(oauth, transports.For(subscription), invoker, rejected: token, timeout.Token).ConfigureAwait(false);
                     request = BuildRequest(subscription, messageId, eventType, payload, startedAt);
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                     response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
@@ -107,7 +108,7 @@ internal sealed class WebhookHttpSender(
         {
             // Transport errors, and anything a handler the host added throws (a Polly timeout or open circuit, say): the
             // attempt failed and is retried; it never takes the dispatcher down.
-            return Failed(DescribeError(ex, subscription.Url), ErrorTypeOf(ex));
+            return Failed(DescribeError(ex, subscription.Url) + TlsHint(ex, subscription), ErrorTypeOf(ex));
         }
         finally
         {
@@ -123,6 +124,12 @@ internal sealed class WebhookHttpSender(
     private HttpRequestMessage BuildRequest(WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, DateTimeOffset startedAt)
     {
         var request = new HttpRequestMessage(subscription.Method == WebhookHttpMethod.Put ? HttpMethod.Put : HttpMethod.Post, subscription.Url);
+        var transport = transports.For(subscription);
+        if (!transport.IsHostDefault)
+        {
+            request.Options.Set(EndpointTransport.OptionKey, transport);
+        }
+
         request.Content = new ByteArrayContent(payload.Body);
         request.Content.Headers.TryAddWithoutValidation("content-type", payload.MediaType); // the serializer's own, valid value
         request.Headers.TryAddWithoutValidation("webhook-id", messageId);
@@ -216,6 +223,30 @@ internal sealed class WebhookHttpSender(
     }
 
     /// <summary>
+    /// What to check when an https exchange failed in a way mutual TLS or a private CA explains: a server that refuses the
+    /// client certificate closes the connection after the handshake (TLS 1.3 gives no reason), and an untrusted chain may
+    /// need the endpoint's CA as a trusted root. Empty for anything else.
+    /// </summary>
+    private static string TlsHint(Exception ex, WebhookSubscription subscription)
+    {
+        if (subscription.Url.Scheme != Uri.UriSchemeHttps || ex is not HttpRequestException request)
+        {
+            return string.Empty;
+        }
+
+        bool closed = ex.InnerException is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || request.HttpRequestError == HttpRequestError.ResponseEnded;
+        bool untrusted = request.HttpRequestError == HttpRequestError.SecureConnectionError && ex.InnerException is System.Security.Authentication.AuthenticationException;
+        return (closed, untrusted, subscription.ClientCertificate, subscription.TrustedRoots.Count) switch
+        {
+            (true, _, { } certificate, _) => $" If the endpoint requires mutual TLS, it may have refused the client certificate {certificate.Subject} (SHA-256 {certificate.Thumbprint}): a refused certificate shows as a closed connection.",
+            (true, _, null, _) => " If the endpoint requires mutual TLS, give the subscription a ClientCertificate.",
+            (_, true, _, 0) => " If the endpoint's certificate comes from a private certificate authority, give the subscription that authority's certificate as TrustedRoots.",
+            (_, true, _, _) => " The subscription trusts only its TrustedRoots; check that the endpoint's certificate is issued by one of them.",
+            _ => string.Empty,
+        };
+    }
+
+    /// <summary>
     /// The <c>error.type</c> of a failure <see cref="DescribeError"/> describes: HttpClient's own names for its errors
     /// (as its <c>http.client.request.duration</c> metric has them), the guard's refusal, or the type of what a handler threw.
     /// </summary>
@@ -231,6 +262,11 @@ internal sealed class WebhookHttpSender(
             if (inner is WebhookDestinationRefusedException)
             {
                 return TelemetryTags.ErrorTypes.DestinationRefused;
+            }
+
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError })
+            {
+                return "proxy_tunnel_error"; // our own tunnel's failure, wrapped by the handler as a connection error
             }
         }
 

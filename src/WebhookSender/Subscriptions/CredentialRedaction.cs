@@ -82,6 +82,21 @@ internal sealed class CredentialRedaction(IOptions<WebhookOptions> options)
         return kept;
     }
 
+    /// <summary>
+    /// The certificate to store for the <paramref name="requested"/> one: sent back as a read API hands it out
+    /// (<c>********</c>), it means the <paramref name="current"/> one, with its password.
+    /// </summary>
+    public static WebhookClientCertificate? KeepRedacted(WebhookClientCertificate? requested, WebhookClientCertificate? current) => requested switch
+    {
+        { Certificate: WebhookAuthentication.RedactedSecret } when current is not null => current,
+        { Password: WebhookAuthentication.RedactedSecret } when current is not null => requested with { Password = current.Password },
+        _ => requested,
+    };
+
+    /// <summary>The proxy to store for the <paramref name="requested"/> one: a password sent back as <c>********</c> keeps the <paramref name="current"/> one.</summary>
+    public static WebhookProxy? KeepRedacted(WebhookProxy? requested, WebhookProxy? current) =>
+        requested is { Password: WebhookAuthentication.RedactedSecret } && current is not null ? requested with { Password = current.Password } : requested;
+
     /// <summary>The subscription's credential values, longest first (so a value containing another is replaced whole).</summary>
     public string[] CredentialsOf(WebhookSubscription subscription) => _credentials.GetValue(subscription, Collect);
 
@@ -117,6 +132,17 @@ internal sealed class CredentialRedaction(IOptions<WebhookOptions> options)
             {
                 values.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.Username}:{secret}")));
             }
+        }
+
+        if (subscription.ClientCertificate?.Password is { Length: > 0 } certificatePassword)
+        {
+            values.Add(certificatePassword);
+        }
+
+        if (subscription.Proxy?.Password is { Length: > 0 } proxyPassword)
+        {
+            values.Add(proxyPassword);
+            values.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{subscription.Proxy.Username}:{proxyPassword}")));
         }
 
         foreach (var (name, value) in subscription.Headers)

@@ -81,6 +81,7 @@ internal sealed partial class SubscriptionValidator(
         }
 
         ValidateAuthentication(request.Authentication, Add);
+        ValidateTransport(request, Add);
         ValidateHeaders(request.Headers, Add);
         ValidateFilters(request.Filters, Add);
         ValidatePayload(request, Add);

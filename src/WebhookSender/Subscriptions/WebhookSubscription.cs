@@ -48,6 +48,15 @@ public sealed record WebhookSubscription
     /// <summary>How the request authenticates to the receiver besides the signature; <see langword="null"/> for none.</summary>
     public WebhookAuthentication? Authentication { get; init; }
 
+    /// <summary>The client certificate presented to endpoints that require mutual TLS; read APIs show what identifies it, not its key.</summary>
+    public WebhookClientCertificate? ClientCertificate { get; init; }
+
+    /// <summary>PEM certificates of the authorities the endpoint's certificate must chain to, instead of the system's roots; empty for the system's.</summary>
+    public IReadOnlyList<string> TrustedRoots { get; init; } = [];
+
+    /// <summary>The proxy requests leave through; <see langword="null"/> takes the host's <see cref="WebhookDestinationOptions.Proxy"/>.</summary>
+    public WebhookProxy? Proxy { get; init; }
+
     /// <summary>Static headers added to every request (for example a routing key the receiver wants).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = EmptyHeaders;
 

@@ -18,6 +18,7 @@ internal sealed class WebhookSubscriptionManager(
     {
         ArgumentNullException.ThrowIfNull(request);
         validator.Validate(request);
+        RefuseRedactedCertificate(request.ClientCertificate);
 
         var now = timeProvider.GetUtcNow();
         string secret = request.Secret ?? WebhookSecret.Generate();
@@ -79,8 +80,14 @@ internal sealed class WebhookSubscriptionManager(
                 request = request with { Authentication = sent with { Secret = stored.Secret } };
             }
 
-            // Likewise for the static headers the host lists as redacted.
-            request = request with { Headers = redaction.KeepRedactedHeaders(request.Headers, current) };
+            // Likewise for the static headers the host lists as redacted, the client certificate and the proxy password.
+            request = request with
+            {
+                Headers = redaction.KeepRedactedHeaders(request.Headers, current),
+                ClientCertificate = CredentialRedaction.KeepRedacted(request.ClientCertificate, current.ClientCertificate),
+                Proxy = CredentialRedaction.KeepRedacted(request.Proxy, current.Proxy),
+            };
+            RefuseRedactedCertificate(request.ClientCertificate);
 
             var changed = WithSigningKey(ApplySettings(current, request), now) with { UpdatedAt = now };
             return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
@@ -204,6 +211,15 @@ internal sealed class WebhookSubscriptionManager(
             ? subscription with { SigningKeys = [WebhookSigningKey.Generate(now), .. subscription.SigningKeys] }
             : subscription;
 
+    private static void RefuseRedactedCertificate(WebhookClientCertificate? certificate)
+    {
+        if (certificate?.Certificate == WebhookAuthentication.RedactedSecret)
+        {
+            throw new WebhookValidationException(
+                nameof(WebhookSubscriptionRequest.ClientCertificate), "There is no stored client certificate that '********' could keep; give the certificate itself.");
+        }
+    }
+
     internal static WebhookSecret CurrentSecret(WebhookSubscription subscription) =>
         subscription.Secrets.Where(s => s.ExpiresAt is null).MaxBy(s => s.CreatedAt)
         ?? subscription.Secrets.MaxBy(s => s.CreatedAt)
@@ -228,6 +244,9 @@ internal sealed class WebhookSubscriptionManager(
         FieldMap = request.FieldMap is null ? null : new Dictionary<string, WebhookFieldSource>(request.FieldMap, StringComparer.Ordinal),
         Batching = request.Batching,
         Controls = request.Controls,
+        ClientCertificate = request.ClientCertificate is null ? null : TlsCertificates.Describe(request.ClientCertificate),
+        TrustedRoots = request.TrustedRoots is null ? [] : [.. request.TrustedRoots],
+        Proxy = request.Proxy,
         Signatures = request.Signatures,
         ExpiresAt = request.ExpiresAt,
     };

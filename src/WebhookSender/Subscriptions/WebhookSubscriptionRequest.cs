@@ -50,6 +50,21 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>Endpoint authentication besides the signature: <c>WebhookAuthentication.Basic(…)</c>, <c>Bearer(…)</c> or <c>Header(…)</c>.</summary>
     public WebhookAuthentication? Authentication { get; init; }
 
+    /// <summary>The client certificate presented to endpoints that require mutual TLS (an https URL only); <see langword="null"/> for none.</summary>
+    public WebhookClientCertificate? ClientCertificate { get; init; }
+
+    /// <summary>
+    /// PEM certificates of the certificate authorities the endpoint's certificate must chain to, instead of the system's
+    /// trusted roots: for endpoints with a certificate from a private CA (an https URL only, at most 10).
+    /// </summary>
+    public IReadOnlyList<string>? TrustedRoots { get; init; }
+
+    /// <summary>
+    /// The proxy requests leave through; <see langword="null"/> takes the host's <see cref="WebhookDestinationOptions.Proxy"/>,
+    /// <see cref="WebhookProxy.Direct"/> connects directly.
+    /// </summary>
+    public WebhookProxy? Proxy { get; init; }
+
     /// <summary>Static headers added to every request (at most 20; webhook-*, content-*, host, authorization and user-agent are reserved).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
