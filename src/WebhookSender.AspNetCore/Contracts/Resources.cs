@@ -31,6 +31,11 @@ internal static class Resources
         Authentication = s.Authentication is { } auth
             ? new AuthenticationResource(Lower(auth.Scheme), auth.Username, auth.Secret is null ? null : Redacted, auth.HeaderName, auth.TokenUrl, auth.Scopes, auth.Audience)
             : null,
+        ClientCertificate = s.ClientCertificate is { } cert
+            ? new ClientCertificateResource(Redacted, cert.Password is null ? null : Redacted, cert.Subject, cert.Thumbprint, cert.ExpiresAt)
+            : null,
+        TrustedRoots = s.TrustedRoots,
+        Proxy = s.Proxy is { } proxy ? new ProxyResource(proxy.Url, proxy.Username, proxy.Password is null ? null : Redacted) : null,
         IsActive = s.IsActive,
         ExpiresAt = s.ExpiresAt,
         RetryScheduleSeconds = s.RetrySchedule?.Select(d => d.TotalSeconds).ToList(),
@@ -61,6 +66,9 @@ internal static class Resources
         Method = s.Method,
         Headers = s.Headers,
         Authentication = s.Authentication,
+        ClientCertificate = s.ClientCertificate,
+        TrustedRoots = s.TrustedRoots,
+        Proxy = s.Proxy,
         IsActive = s.IsActive,
         ExpiresAt = s.ExpiresAt,
         RetryScheduleSeconds = s.RetryScheduleSeconds,
@@ -106,6 +114,9 @@ internal static class Resources
             Method = ParseMethod(input.Method, errors),
             Headers = input.Headers,
             Authentication = input.Authentication is { } auth ? ToAuthentication(auth, errors) : null,
+            ClientCertificate = input.ClientCertificate is { } cert ? new WebhookClientCertificate { Certificate = cert.Certificate, Password = cert.Password } : null,
+            TrustedRoots = input.TrustedRoots,
+            Proxy = input.Proxy is { } proxy ? new WebhookProxy { Url = proxy.Url, Username = proxy.Username, Password = proxy.Password } : null,
             IsActive = input.IsActive ?? true,
             ExpiresAt = input.ExpiresAt,
             RetrySchedule = input.RetryScheduleSeconds?.Select(seconds => Seconds(seconds, "retryScheduleSeconds", errors)).ToList(),

@@ -39,6 +39,15 @@ public sealed record SubscriptionInput
     /// <summary>How the receiver authenticates the requests, besides the signature.</summary>
     public AuthenticationResource? Authentication { get; init; }
 
+    /// <summary>The client certificate for endpoints that require mutual TLS (https only).</summary>
+    public ClientCertificateResource? ClientCertificate { get; init; }
+
+    /// <summary>PEM certificates of the authorities the endpoint's certificate must chain to, instead of the system's roots (https only, at most 10).</summary>
+    public IReadOnlyList<string>? TrustedRoots { get; init; }
+
+    /// <summary>The proxy requests leave through instead of the host's; <c>{"url": null}</c> connects directly.</summary>
+    public ProxyResource? Proxy { get; init; }
+
     /// <summary>Whether deliveries are sent. Default <see langword="true"/>.</summary>
     public bool? IsActive { get; init; }
 

@@ -39,6 +39,15 @@ public sealed record SubscriptionResource
     /// <summary>The receiver's authentication; its secret reads <c>********</c>.</summary>
     public AuthenticationResource? Authentication { get; init; }
 
+    /// <summary>The client certificate for endpoints that require mutual TLS: its subject, thumbprint and expiry; never its key.</summary>
+    public ClientCertificateResource? ClientCertificate { get; init; }
+
+    /// <summary>PEM certificates of the authorities the endpoint's certificate must chain to; empty for the system's roots.</summary>
+    public IReadOnlyList<string> TrustedRoots { get; init; } = [];
+
+    /// <summary>The proxy requests leave through instead of the host's; <see langword="null"/> for the host's.</summary>
+    public ProxyResource? Proxy { get; init; }
+
     /// <summary>Whether deliveries are sent.</summary>
     public required bool IsActive { get; init; }
 

@@ -45,6 +45,36 @@ public sealed class SecretProtectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_certificate_and_a_proxy_password_are_protected_at_rest_and_read_back_whole()
+    {
+        await using var database = await TestDatabase.CreateSqliteAsync();
+        await using var host = await EfTestHost.StartAsync(database, build: Protect(_keys), configure: o => o.PingOnCreate = false);
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=shop-client", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        string keyPem = key.ExportPkcs8PrivateKeyPem();
+        var created = await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = new Uri("https://127.0.0.1:9/hooks"),
+            ClientCertificate = WebhookClientCertificate.FromPem(certificate.ExportCertificatePem(), keyPem),
+            TrustedRoots = [certificate.ExportCertificatePem()],
+            Proxy = WebhookProxy.Through(new Uri("http://127.0.0.1:9"), "shop", "pr0xy-pa55"),
+        });
+
+        await using var raw = database.NewContext();
+        var row = await raw.Set<SubscriptionRow>().SingleAsync();
+        string keyBody = keyPem.Split('\n')[1];
+        Assert.True(row.IsProtected);
+        Assert.DoesNotContain(keyBody, row.Document, StringComparison.Ordinal);
+        Assert.DoesNotContain("pr0xy-pa55", row.Document, StringComparison.Ordinal);
+
+        var stored = (await host.Store.GetSubscriptionAsync(created.Subscription.Id, default))!;
+        Assert.Contains(keyBody, stored.ClientCertificate!.Certificate, StringComparison.Ordinal);
+        Assert.Equal(("CN=shop-client", "pr0xy-pa55", new Uri("http://127.0.0.1:9")), (stored.ClientCertificate.Subject, stored.Proxy!.Password, stored.Proxy.Url));
+        Assert.Single(stored.TrustedRoots);
+    }
+
+    [Fact]
     public async Task Without_the_keys_a_subscription_fails_clearly()
     {
         await using var database = await TestDatabase.CreateSqliteAsync();

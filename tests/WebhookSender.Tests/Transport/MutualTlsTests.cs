@@ -44,6 +44,7 @@ public sealed class MutualTlsTests : IDisposable
             (created.ClientCertificate!.Subject, created.ClientCertificate.Thumbprint, created.ClientCertificate.Certificate, created.ClientCertificate.Password));
         Assert.Equal(client.NotAfter.ToUniversalTime(), created.ClientCertificate.ExpiresAt!.Value.UtcDateTime, TimeSpan.FromSeconds(1));
         Assert.DoesNotContain("PRIVATE KEY", created.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", (await host.Store.GetSubscriptionAsync(created.Id, default))!.ToString(), StringComparison.Ordinal);
         Assert.Equal([_ca.AuthorityPem], created.TrustedRoots);
     }
 
