@@ -49,6 +49,30 @@ public sealed class EgressProxyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_oauth2_token_request_leaves_through_the_proxy_too()
+    {
+        await using var proxy = ForwardingProxy.Start();
+        await using var tokenServer = await Sending.TokenServer.StartAsync();
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        await using var host = await TestHost.StartAsync(o =>
+        {
+            o.RetrySchedule = [];
+            o.Destinations.Proxy = WebhookProxy.Through(proxy.Url);
+        });
+        await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = receiver.UrlFor("/hooks"),
+            Authentication = WebhookAuthentication.OAuth2(tokenServer.TokenUrl, Sending.TokenServer.ClientId, Sending.TokenServer.ClientSecret),
+        });
+
+        await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { id = 1 }));
+
+        var attempt = (await Eventually.WaitForAsync(() => host.AttemptsAsync(), a => a.Count == 1, "the attempt")).Single();
+        Assert.True(attempt.Succeeded, attempt.Error);
+        Assert.Equal([$"POST {tokenServer.TokenUrl}", $"POST {receiver.UrlFor("/hooks")}"], proxy.Targets);
+    }
+
+    [Fact]
     public async Task The_guard_still_judges_the_final_destination_and_the_proxy_is_never_asked()
     {
         await using var proxy = ForwardingProxy.Start();
