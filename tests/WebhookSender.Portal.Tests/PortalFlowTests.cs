@@ -245,6 +245,29 @@ public sealed class PortalFlowTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_endpoint_with_a_client_certificate_shows_which_and_until_when_but_never_its_key()
+    {
+        await using var host = await PortalHost.StartAsync();
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=acme-webhooks", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var created = await host.Services.GetRequiredService<IWebhookSubscriptions>().CreateAsync(new WebhookSubscriptionRequest
+        {
+            Url = new Uri($"https://127.0.0.1:{host.Receiver.UrlFor("/").Port}/orders"),
+            TenantId = "acme",
+            ClientCertificate = WebhookClientCertificate.FromPem(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem()),
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+
+        var shown = page.Locator("[data-client-certificate]");
+        await Expect(shown).ToContainTextAsync("CN=acme-webhooks");
+        await Expect(shown).ToContainTextAsync("expires");
+        Assert.DoesNotContain("PRIVATE KEY", await ShadowHtmlAsync(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_delivery_held_back_shows_why_and_when_it_goes_next_in_the_log()
     {
         await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o =>

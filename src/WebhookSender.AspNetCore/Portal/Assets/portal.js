@@ -417,6 +417,10 @@ class WebhooksPortal extends HTMLElement {
           h('code', { 'data-public-key': '' }, k.publicKey),
           k.expiresAt ? h('small', { class: 'muted' }, ` signs until ${formatTime(k.expiresAt)}`) : ''))))
         : null,
+      subscription.clientCertificate
+        ? fact('Client certificate', h('span', { 'data-client-certificate': '' }, subscription.clientCertificate.subject,
+          h('small', { class: 'muted' }, ` expires ${formatTime(subscription.clientCertificate.expiresAt)}`)))
+        : null,
       fact('Created', formatTime(subscription.createdAt)),
       subscription.failingSince ? fact('Failing since', `${formatTime(subscription.failingSince)} (${subscription.consecutiveFailures} failed attempts in a row)`) : null,
       subscription.disabledReason ? fact('Disabled because', subscription.disabledReason) : null);
