@@ -90,7 +90,7 @@ internal static class DurableSample
             // The receiver listens on a new port each run: point the stored subscriptions at it (the customer "moved").
             foreach (var subscription in existing)
             {
-                string path = subscription.Url.AbsolutePath;
+                string path = subscription.Url!.AbsolutePath; // the sample makes push subscriptions only
                 await subscriptions.UpdateAsync(subscription.Id, new WebhookSubscriptionRequest
                 {
                     Name = subscription.Name,

@@ -131,10 +131,10 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
-        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
 
-        await Expect(page.GetByLabel("Endpoint URL", new() { Exact = true })).ToHaveValueAsync(created.Subscription.Url.ToString());
+        await Expect(page.GetByLabel("Endpoint URL", new() { Exact = true })).ToHaveValueAsync(created.Subscription.Url!.ToString());
         await Expect(page.GetByLabel("Only the events I choose", new() { Exact = true })).ToBeCheckedAsync();
         await Expect(page.GetByLabel("order.shipped", new() { Exact = true })).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Scheme", new() { Exact = true })).ToHaveValueAsync("bearer");
@@ -204,7 +204,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
-        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
 
         await Expect(page.GetByLabel("Scheme", new() { Exact = true })).ToHaveValueAsync("oauth2");
@@ -234,7 +234,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         string newKey = await subscriptions.RotateSigningKeyAsync(created.Subscription.Id);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
-        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
 
         var keys = page.Locator("[data-public-key]");
         await Expect(keys).ToHaveCountAsync(2);
@@ -259,7 +259,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
-        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
 
         var shown = page.Locator("[data-client-certificate]");
         await Expect(shown).ToContainTextAsync("CN=acme-webhooks");
@@ -288,7 +288,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
-        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = created.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
         var log = page.GetByRole(AriaRole.Region, new() { Name = "Delivery log" });
         var row = log.Locator($"tr[data-delivery]").Filter(new() { HasText = held.MessageId });
         await Expect(row.Locator("[data-hold]")).ToContainTextAsync("Quota: tenant 'acme' has used its 1 requests of the window");

@@ -45,7 +45,7 @@ public sealed class PortalLinkTests(BrowserFixture browser)
         Assert.DoesNotContain(token, html, StringComparison.Ordinal);
 
         // The endpoint's screen reads, but offers nothing that changes.
-        await frame.GetByRole(AriaRole.Button, new() { Name = mine.Subscription.Url.ToString(), Exact = true }).ClickAsync();
+        await frame.GetByRole(AriaRole.Button, new() { Name = mine.Subscription.Url!.ToString(), Exact = true }).ClickAsync();
         await Expect(frame.GetByRole(AriaRole.Region, new() { Name = "Delivery log" })).ToBeVisibleAsync();
         foreach (string action in new[] { "Edit", "Send test", "Send ping", "Disable", "Reveal secret", "Rotate secret", "Delete", "Recover" })
         {

@@ -6,8 +6,8 @@ public sealed record SubscriptionResource
     /// <summary>The id, <c>sub_</c> and 32 hex digits.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The receiver's URL.</summary>
-    public required Uri Url { get; init; }
+    /// <summary>The receiver's URL; <see langword="null"/> for a pull subscription, read at <c>GET …/{id}/updates</c>.</summary>
+    public required Uri? Url { get; init; }
 
     /// <summary>A short name for people.</summary>
     public string? Name { get; init; }

@@ -61,6 +61,7 @@ public static class EntityFrameworkWebhooksBuilderExtensions
         services.TryAddSingleton<IDeliveryQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<IDeliveryBatchQueue>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<IDeliveryLimitStore>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
+        services.TryAddSingleton<IWebhookFeedStore>(static sp => sp.GetRequiredService<EntityFrameworkWebhookStore>());
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.TryAddSingleton<InstanceHeartbeat>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InstanceHeartbeat>(static sp => sp.GetRequiredService<InstanceHeartbeat>()));

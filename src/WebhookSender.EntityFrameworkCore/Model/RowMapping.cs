@@ -86,7 +86,7 @@ internal static class RowMapping
     };
 
     /// <summary>A new delivery's place in the queue, from its due time; none once it is finished.</summary>
-    public static QueueRow? ToQueueRow(WebhookDelivery delivery) => delivery.IsCompleted ? null : new QueueRow
+    public static QueueRow? ToQueueRow(WebhookDelivery delivery) => !delivery.IsQueued ? null : new QueueRow
     {
         DeliveryId = delivery.Id,
         AvailableAt = Ticks(delivery.DueAt),
@@ -98,6 +98,16 @@ internal static class RowMapping
     /// <summary>The queue rows of new deliveries: one for each that is not finished.</summary>
     public static List<QueueRow> ToQueueRows(IEnumerable<WebhookDelivery> deliveries) =>
         [.. deliveries.Select(ToQueueRow).OfType<QueueRow>()];
+
+    /// <summary>The feed rows of the unread (pull) deliveries among <paramref name="deliveries"/>, in their order.</summary>
+    public static List<FeedRow> ToFeedRows(IEnumerable<WebhookDelivery> deliveries) =>
+        [.. deliveries.Where(d => d.Status == DeliveryStatus.Unread).Select(d => new FeedRow
+        {
+            SubscriptionId = d.SubscriptionId,
+            DeliveryId = d.Id,
+            MessageId = d.MessageId,
+            CreatedAt = Ticks(d.CreatedAt),
+        })];
 
     public static WebhookDelivery ToModel(DeliveryRow row) => new()
     {

@@ -11,4 +11,5 @@ internal static class TableNames
     public const string Attempts = "webhook_attempts";
     public const string Instances = "webhook_instances";
     public const string Limits = "webhook_limits";
+    public const string Feed = "webhook_feed";
 }

@@ -170,15 +170,34 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(r => r.ExpiresAt).HasDatabaseName("ix_webhook_limits_expires_at");
         });
 
+        // Pull subscriptions' unread deliveries, read by subscription in feed order.
+        modelBuilder.Entity<FeedRow>(entity =>
+        {
+            entity.ToTable(TableNames.Feed, schema);
+            entity.HasKey(f => f.Position);
+            entity.Property(f => f.Position).HasColumnName("position").ValueGeneratedOnAdd();
+            entity.Property(f => f.Transaction).HasColumnName("transaction_id");
+            entity.Property(f => f.SubscriptionId).HasColumnName("subscription_id");
+            entity.Property(f => f.DeliveryId).HasColumnName("delivery_id");
+            entity.Property(f => f.MessageId).HasColumnName("message_id");
+            entity.Property(f => f.CreatedAt).HasColumnName("created_at");
+            entity.HasIndex(f => new { f.SubscriptionId, f.Transaction, f.Position }).HasDatabaseName("ix_webhook_feed_subscription_id");
+            entity.HasIndex(f => f.DeliveryId).IsUnique().HasDatabaseName("ux_webhook_feed_delivery_id");
+        });
+
         // The provider is not known to OnModelCreating, but Npgsql's conventions have annotated the model by then.
         if (modelBuilder.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
         {
             UseByteOrderOnPostgreSql(modelBuilder);
             LeaveRoomForInPlaceUpdates(modelBuilder);
+            modelBuilder.Entity<FeedRow>().Property(f => f.Transaction).HasDefaultValueSql(FeedTransactionSql);
         }
 
         return modelBuilder;
     }
+
+    /// <summary>The writing transaction's id as a number: the default of <see cref="FeedRow.Transaction"/> on PostgreSQL.</summary>
+    internal const string FeedTransactionSql = "pg_current_xact_id()::text::bigint";
 
     /// <summary>
     /// On PostgreSQL, gives every text column of the webhook tables the "C" collation: ids and keys are ASCII and compare
@@ -188,7 +207,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(LimitRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(LimitRow), typeof(FeedRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))

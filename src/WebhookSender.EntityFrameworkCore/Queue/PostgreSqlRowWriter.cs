@@ -34,6 +34,8 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     private readonly string _insertMessages;
     private readonly string _insertDeliveries;
     private readonly string _insertQueue;
+    private readonly Table _feedInsert;
+    private readonly string _insertFeed;
     private readonly string _insertAttempts;
     private readonly string _endLeases;
     private readonly string _pushNewInLine;
@@ -46,6 +48,8 @@ internal sealed class PostgreSqlRowWriter : RowWriter
         _insertMessages = Insert(Messages);
         _insertDeliveries = Insert(Deliveries);
         _insertQueue = Insert(Queue);
+        _feedInsert = FeedInsert(withTransaction: false);
+        _insertFeed = Insert(_feedInsert);
         _insertAttempts = Insert(Attempts);
 
         // One statement: v holds the leases (c0 delivery id, c1 token, c2 next available time or NULL once finished,
@@ -88,6 +92,12 @@ internal sealed class PostgreSqlRowWriter : RowWriter
                     // New rows of ordered lines whose earlier rows wait for a retry wait as long (see WaitsBehind).
                     Add(batch, _pushNewInLine, (object)queue.Where(q => q.OrderKey is not null).Select(q => q.DeliveryId).ToArray());
                 }
+            }
+
+            var feed = publishes.Count == 1 ? publishes[0].Feed : [.. publishes.SelectMany(p => p.Feed)];
+            if (feed.Count > 0)
+            {
+                AddInsert(batch, _insertFeed, _feedInsert, feed);
             }
 
             if (channel is not null)

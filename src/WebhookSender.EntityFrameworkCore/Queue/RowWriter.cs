@@ -32,6 +32,7 @@ internal abstract class RowWriter
         Deliveries = Of(typeof(DeliveryRow));
         Queue = Of(typeof(QueueRow));
         Attempts = Of(typeof(AttemptRow));
+        Feed = Of(typeof(FeedRow));
         EndedState = [.. EndedLeaseProperties.Select(Deliveries.Column)];
         QueuedId = Queue.Column(nameof(QueueRow.DeliveryId)).Name;
         QueuedLease = Queue.Column(nameof(QueueRow.LeaseId)).Name;
@@ -49,6 +50,17 @@ internal abstract class RowWriter
     private protected Table Queue { get; }
 
     private protected Table Attempts { get; }
+
+    private protected Table Feed { get; }
+
+    /// <summary>
+    /// The feed's columns a publish writes: all but the position, which the database numbers (and, when
+    /// <paramref name="withTransaction"/> is false, the transaction id, the column's default on PostgreSQL).
+    /// </summary>
+    private protected Table FeedInsert(bool withTransaction) => Feed with
+    {
+        Columns = [.. Feed.Columns.Where(c => c.Property != nameof(FeedRow.Position) && (withTransaction || c.Property != nameof(FeedRow.Transaction)))],
+    };
 
     /// <summary>The delivery columns ending a lease sets from the delivery's new state.</summary>
     private protected Column[] EndedState { get; }

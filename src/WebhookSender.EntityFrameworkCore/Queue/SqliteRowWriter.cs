@@ -18,6 +18,7 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
             var queue = publishes.SelectMany(p => p.Queue).ToList();
             await InsertAsync(context, Queue, queue, cancellationToken).ConfigureAwait(false);
+            await InsertAsync(context, FeedInsert(withTransaction: true), [.. publishes.SelectMany(p => p.Feed)], cancellationToken).ConfigureAwait(false);
             if (queue.Any(q => q.OrderKey is not null))
             {
                 // New rows of ordered lines whose earlier rows wait for a retry wait as long (see WaitsBehind).

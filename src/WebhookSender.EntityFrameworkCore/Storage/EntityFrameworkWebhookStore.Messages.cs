@@ -12,7 +12,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         return OutboxScope.Current is { } outbox
             ? GuardAsync($"adding message '{message.Id}' to the outbox", () => AddToOutboxAsync(outbox, message, deliveries, cancellationToken))
             : GuardAsync($"storing message '{message.Id}'", () => SaveMessageAsync(
-                message, deliveries, [.. deliveries.Select(RowMapping.ToRow)], RowMapping.ToQueueRows(deliveries), announce: deliveries.Any(d => !d.IsCompleted), cancellationToken));
+                message, deliveries, [.. deliveries.Select(RowMapping.ToRow)], RowMapping.ToQueueRows(deliveries), announce: deliveries.Any(d => d.IsQueued), cancellationToken));
     }
 
     public async Task<StoredMessage> AddMessageAndLeaseAsync(
@@ -91,6 +91,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             await CheckNewDeliveriesAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
             context.AddRange(deliveries.Select(RowMapping.ToRow));
             context.AddRange(RowMapping.ToQueueRows(deliveries));
+            context.AddRange(RowMapping.ToFeedRows(deliveries));
             await SaveAndAnnounceAsync(context, deliveries, cancellationToken).ConfigureAwait(false);
         });
     }
@@ -181,7 +182,7 @@ internal sealed partial class EntityFrameworkWebhookStore
         try
         {
             string? channel = announce ? _notifications.ChannelFor(queries.Provider) : null;
-            var rows = new PublishRows(RowMapping.ToRow(message), deliveryRows, queueRows);
+            var rows = new PublishRows(RowMapping.ToRow(message), deliveryRows, queueRows, RowMapping.ToFeedRows(deliveries));
             if (queries.Provider == StoreProvider.Sqlite)
             {
                 await PublishOnSqliteAsync(context, rows, cancellationToken).ConfigureAwait(false);
@@ -253,8 +254,9 @@ internal sealed partial class EntityFrameworkWebhookStore
         context.Add(RowMapping.ToRow(message));
         context.AddRange(deliveries.Select(RowMapping.ToRow));
         context.AddRange(RowMapping.ToQueueRows(deliveries));
+        context.AddRange(RowMapping.ToFeedRows(deliveries));
         outbox.Claimed = true;
-        if (deliveries.Any(d => !d.IsCompleted))
+        if (deliveries.Any(d => d.IsQueued))
         {
             OutboxCommitInterceptor.MarkPending(context);
         }
@@ -291,7 +293,7 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// </summary>
     private async Task AnnounceAsync(DbContext context, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
-        if (!deliveries.Any(d => !d.IsCompleted))
+        if (!deliveries.Any(d => d.IsQueued))
         {
             return;
         }

@@ -98,6 +98,14 @@ internal sealed partial class EntityFrameworkWebhookStore
             {
                 await context.Set<SubscriptionEventTypeRow>().Where(e => e.SubscriptionId == id)
                     .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+
+                // A pull subscription's unread deliveries fail: nobody can read them any more.
+                var feed = context.Set<FeedRow>().Where(f => f.SubscriptionId == id);
+                long now = RowMapping.Ticks(_timeProvider.GetUtcNow());
+                await context.Set<DeliveryRow>().Where(d => feed.Select(f => f.DeliveryId).Contains(d.Id))
+                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, (int)DeliveryStatus.Failed).SetProperty(x => x.CompletedAt, now), cancellationToken)
+                    .ConfigureAwait(false);
+                await feed.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 int deleted = await context.Set<SubscriptionRow>().Where(s => s.Id == id)
                     .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 return deleted > 0;

@@ -41,6 +41,7 @@ public static class InMemoryWebhooksBuilderExtensions
         builder.Services.TryAddSingleton<IWebhookStore>(static services => services.GetRequiredService<InMemoryWebhookStore>());
         builder.Services.TryAddSingleton<IDeliveryQueue>(static services => services.GetRequiredService<InMemoryWebhookStore>());
         builder.Services.TryAddSingleton<IDeliveryBatchQueue>(static services => services.GetRequiredService<InMemoryWebhookStore>());
+        builder.Services.TryAddSingleton<IWebhookFeedStore>(static services => services.GetRequiredService<InMemoryWebhookStore>());
         return builder;
     }
 }

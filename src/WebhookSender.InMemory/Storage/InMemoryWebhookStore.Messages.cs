@@ -292,7 +292,7 @@ internal sealed partial class InMemoryWebhookStore
         var entries = new DeliveryEntry[deliveries.Count];
         for (int i = 0; i < entries.Length; i++)
         {
-            entries[i] = deliveries.IsBatched(i) || deliveries.IsOrdered(i)
+            entries[i] = deliveries.IsBatched(i) || deliveries.IsOrdered(i) || deliveries.IsUnread(i)
                 ? new DeliveryEntry(message, deliveries[i])
                 : new DeliveryEntry(message, new DeliveryKey(deliveries.IdAt(i)), deliveries.SubscriptionAt(i).Id, deliveries.CreatedAt);
         }
@@ -317,6 +317,12 @@ internal sealed partial class InMemoryWebhookStore
 
             message.PendingDeliveries++;
             _pendingDeliveries++;
+            if (entry.Status == DeliveryStatus.Unread)
+            {
+                AddToFeed(entry);
+                continue;
+            }
+
             if (JoinLine(entry) && queue)
             {
                 Enqueue(entry, entry.DueAt);

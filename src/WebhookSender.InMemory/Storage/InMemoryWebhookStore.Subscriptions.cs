@@ -84,6 +84,7 @@ internal sealed partial class InMemoryWebhookStore
             _subscriptionIds.Remove(id);
             RemoveFromSet(_subscriptionIdsByTenant, new TenantKey(removed.TenantId), id);
             Unindex(id);
+            DropFeed(id, _timeProvider.GetUtcNow());
             return Task.FromResult(true);
         }
     }

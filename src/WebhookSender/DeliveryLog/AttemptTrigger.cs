@@ -14,4 +14,7 @@ public enum AttemptTrigger
 
     /// <summary>A test sent by the test report; never counts toward disabling.</summary>
     Test,
+
+    /// <summary>A pull subscription's reader took the message with <see cref="IWebhookUpdates.ReadAsync"/>.</summary>
+    Pull,
 }

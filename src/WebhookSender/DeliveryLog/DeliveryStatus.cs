@@ -1,6 +1,9 @@
 namespace WebhookSender;
 
-/// <summary>Where a delivery is: <c>Queued → Dispatched → Succeeded | Failed</c>, back to Queued between retries.</summary>
+/// <summary>
+/// Where a delivery is: <c>Queued → Dispatched → Succeeded | Failed</c>, back to Queued between retries; for a pull
+/// subscription, <c>Unread → Succeeded</c> when its reader takes it.
+/// </summary>
 public enum DeliveryStatus
 {
     /// <summary>Waiting for its due time.</summary>
@@ -14,4 +17,10 @@ public enum DeliveryStatus
 
     /// <summary>Retries exhausted, the endpoint answered 410 Gone, or the subscription is gone or disabled.</summary>
     Failed,
+
+    /// <summary>
+    /// Kept for a pull subscription (one without a URL) until its reader moves its cursor past it, which makes it
+    /// Succeeded. It is never queued for sending.
+    /// </summary>
+    Unread,
 }

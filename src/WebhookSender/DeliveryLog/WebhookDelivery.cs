@@ -65,4 +65,7 @@ public sealed record WebhookDelivery
 
     /// <summary>Whether the delivery is finished (Succeeded or Failed).</summary>
     public bool IsCompleted => Status is DeliveryStatus.Succeeded or DeliveryStatus.Failed;
+
+    /// <summary>Whether the delivery waits in the queue to be sent (Queued or Dispatched): not finished, and not kept for a pull reader.</summary>
+    public bool IsQueued => Status is DeliveryStatus.Queued or DeliveryStatus.Dispatched;
 }

@@ -62,6 +62,8 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookSubscriptions, WebhookSubscriptionManager>();
         services.TryAddSingleton<IWebhookDeliveries, WebhookDeliveryLog>();
+        services.TryAddSingleton<FeedSignal>();
+        services.TryAddSingleton<IWebhookUpdates, UpdateReader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, WebhookDispatcher>(sp =>
         {
             // The host creates hosted services before it validates options: say what is missing instead of a DI error.

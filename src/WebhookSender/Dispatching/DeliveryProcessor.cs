@@ -11,6 +11,7 @@ namespace WebhookSender;
 internal sealed class DeliveryProcessor(
     SubscriptionCache subscriptions,
     IEnumerable<IDeliveryBatchQueue> batchQueues,
+    IEnumerable<IWebhookFeedStore> feedStores,
     PayloadBuilder payloads,
     WebhookHttpSender sender,
     RetryPolicy retryPolicy,
@@ -22,6 +23,7 @@ internal sealed class DeliveryProcessor(
     TimeProvider timeProvider)
 {
     private readonly IDeliveryBatchQueue? _batchQueue = batchQueues.FirstOrDefault();
+    private readonly IWebhookFeedStore? _feedStore = feedStores.LastOrDefault();
 
     /// <summary>
     /// Processes deliveries leased together: one delivery, or members of one batch (same subscription and batch key).
@@ -42,7 +44,16 @@ internal sealed class DeliveryProcessor(
             return null;
         }
 
-        gate.Configure(subscription!.Controls);
+        if (subscription!.IsPull && _feedStore is not null)
+        {
+            // Queued before the subscription lost its URL: they join its feed instead of being sent.
+            var now = timeProvider.GetUtcNow();
+            await recorder.GiveBackAsync([.. leased.Select(lease => AttemptRecorder.Held(lease, now, HoldReasons.BecamePull))]).ConfigureAwait(false);
+            await _feedStore.MoveDeliveriesAsync(subscription.Id, toFeed: true, now, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        gate.Configure(subscription.Controls);
         if (await HoldAsync(subscription, leased, cancellationToken).ConfigureAwait(false))
         {
             return null;

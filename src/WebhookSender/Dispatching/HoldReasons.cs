@@ -20,6 +20,8 @@ internal static class HoldReasons
     public static string EndpointBusy(int inFlight) => string.Create(
         CultureInfo.InvariantCulture, $"The endpoint has {inFlight} attempts in flight, its concurrency limit; it waits its turn.");
 
+    public const string BecamePull = "The subscription became a pull subscription (no URL); the delivery moves to its feed for the reader.";
+
     public const string LimitsUnknown = "The rate limit or quota could not be counted in the store; it waits a second instead of going past it.";
 
     /// <summary>What every quota hold begins with: how the stores find the deliveries a raised quota releases.</summary>

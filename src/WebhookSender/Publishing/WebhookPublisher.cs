@@ -12,6 +12,7 @@ internal sealed class WebhookPublisher(
     EventTypeCatalog catalog,
     PayloadBuilder payloads,
     LocalDeliveries local,
+    FeedSignal feedSignal,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     WebhookTelemetry telemetry,
@@ -48,9 +49,27 @@ internal sealed class WebhookPublisher(
         }
 
         WebhookTelemetry.EndPublish(activity, message.Id, duplicate: false);
+        if (AnyUnread(deliveries))
+        {
+            feedSignal.Pulse();
+        }
+
         telemetry.RecordPublished(message.EventType);
         Log.MessagePublished(logger, message.Id, message.EventType, deliveries.Count);
         return new PublishResult(message.Id, deliveries.Count);
+    }
+
+    private static bool AnyUnread(PublishedDeliveries deliveries)
+    {
+        for (int i = 0; i < deliveries.Count; i++)
+        {
+            if (deliveries.IsUnread(i))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -90,7 +109,7 @@ internal sealed class WebhookPublisher(
         {
             for (int i = 0; i < deliveries.Count; i++)
             {
-                if (deliveries.IsBatched(i) || deliveries.IsOrdered(i))
+                if (deliveries.IsBatched(i) || deliveries.IsOrdered(i) || deliveries.IsUnread(i))
                 {
                     return true;
                 }
@@ -235,6 +254,7 @@ internal sealed class WebhookPublisher(
         bool inLine = ordered && trigger == AttemptTrigger.Scheduled && batchWindow is null;
         return new()
         {
+            Status = subscription.IsPull ? DeliveryStatus.Unread : DeliveryStatus.Queued,
             Id = id,
             MessageId = message.Id,
             SubscriptionId = subscription.Id,

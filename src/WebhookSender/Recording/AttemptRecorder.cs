@@ -96,7 +96,7 @@ internal sealed class AttemptRecorder(
                 Log.AttemptSucceeded(logger, delivery.MessageId, subscription.Id, attempt.AttemptNumber, exchange.Response!.StatusCode, (long)exchange.Duration.TotalMilliseconds);
                 break;
             case DeliveryStatus.Queued:
-                Log.AttemptFailedWillRetry(logger, attempt.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url.Host, verdict.Error!, delivery.DueAt);
+                Log.AttemptFailedWillRetry(logger, attempt.AttemptNumber, delivery.MessageId, subscription.Id, subscription.Url?.Host ?? "(pull)", verdict.Error!, delivery.DueAt);
                 await notifications.AttemptFailedAsync(new(subscription.Redacted(), delivery, attempt, WillRetry: true), save).ConfigureAwait(false);
                 break;
             default:

@@ -38,6 +38,8 @@ internal sealed class WebhookHttpSender(
     public async Task<HttpExchange> SendAsync(
         WebhookSubscription subscription, string messageId, string? eventType, SerializedPayload payload, CancellationToken cancellationToken)
     {
+        // Pull subscriptions are read, never sent to (the processor moves their deliveries to the feed).
+        _ = subscription.Url ?? throw new InvalidOperationException($"The subscription {subscription.Id} has no URL: it is read by pull, not sent to.");
         var settings = options.Value;
         var startedAt = timeProvider.GetUtcNow();
         long started = timeProvider.GetTimestamp();
@@ -108,7 +110,7 @@ internal sealed class WebhookHttpSender(
         {
             // Transport errors, and anything a handler the host added throws (a Polly timeout or open circuit, say): the
             // attempt failed and is retried; it never takes the dispatcher down.
-            return Failed(DescribeError(ex, subscription.Url) + TlsHint(ex, subscription), ErrorTypeOf(ex));
+            return Failed(DescribeError(ex, subscription.Url!) + TlsHint(ex, subscription), ErrorTypeOf(ex));
         }
         finally
         {
@@ -229,7 +231,7 @@ internal sealed class WebhookHttpSender(
     /// </summary>
     private static string TlsHint(Exception ex, WebhookSubscription subscription)
     {
-        if (subscription.Url.Scheme != Uri.UriSchemeHttps || ex is not HttpRequestException request)
+        if (subscription.Url?.Scheme != Uri.UriSchemeHttps || ex is not HttpRequestException request)
         {
             return string.Empty;
         }

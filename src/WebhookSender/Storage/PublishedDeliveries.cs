@@ -47,11 +47,17 @@ public sealed class PublishedDeliveries : IReadOnlyList<WebhookDelivery>
     public bool IsBatched(int index) => _subscriptions[index].Batching is not null;
 
     /// <summary>
+    /// Whether the delivery at <paramref name="index"/> is kept for a pull subscription's reader
+    /// (<see cref="DeliveryStatus.Unread"/>, in its feed) instead of being queued for sending.
+    /// </summary>
+    public bool IsUnread(int index) => _subscriptions[index].IsPull;
+
+    /// <summary>
     /// Whether the delivery at <paramref name="index"/> waits its turn behind the subscription's earlier ones (it has an
     /// <see cref="WebhookDelivery.OrderKey"/>). Batching subscriptions are never ordered: a batch goes as one request.
     /// </summary>
     public bool IsOrdered(int index) =>
-        _subscriptions[index] is { Batching: null } subscription && (subscription.Controls?.Ordered ?? _orderedByDefault);
+        _subscriptions[index] is { Batching: null, IsPull: false } subscription && (subscription.Controls?.Ordered ?? _orderedByDefault);
 
     /// <summary>The id of the delivery at <paramref name="index"/> (<c>dlv_</c> and its 32 hex digits); ids ascend with the index.</summary>
     public Guid IdAt(int index)

@@ -2,7 +2,12 @@ namespace WebhookSender;
 
 /// <summary>Checks a subscription request before anything is stored; collects every problem, not just the first.</summary>
 internal sealed partial class SubscriptionValidator(
-    EventTypeCatalog catalog, SerializerRegistry serializers, IEnumerable<IDeliveryBatchQueue> batchQueues, IEnumerable<IDeliveryQueue> queues, TimeProvider timeProvider)
+    EventTypeCatalog catalog,
+    SerializerRegistry serializers,
+    IEnumerable<IDeliveryBatchQueue> batchQueues,
+    IEnumerable<IDeliveryQueue> queues,
+    IEnumerable<IWebhookFeedStore> feedStores,
+    TimeProvider timeProvider)
 {
     public const int MaxUrlLength = 2048;
     public const int MaxNameLength = 100;
@@ -31,7 +36,14 @@ internal sealed partial class SubscriptionValidator(
             list.Add(error);
         }
 
-        ValidateUrl(request.Url, Add);
+        if (request.Url is null)
+        {
+            ValidatePull(request, Add);
+        }
+        else
+        {
+            ValidateUrl(request.Url, Add);
+        }
 
         if (request.Name is { Length: > MaxNameLength })
         {
@@ -81,7 +93,10 @@ internal sealed partial class SubscriptionValidator(
         }
 
         ValidateAuthentication(request.Authentication, Add);
-        ValidateTransport(request, Add);
+        if (request.Url is not null)
+        {
+            ValidateTransport(request, Add);
+        }
         ValidateHeaders(request.Headers, Add);
         ValidateFilters(request.Filters, Add);
         ValidatePayload(request, Add);
@@ -120,15 +135,9 @@ internal sealed partial class SubscriptionValidator(
         }
     }
 
-    private static void ValidateUrl(Uri? url, Action<string, string> add)
+    private static void ValidateUrl(Uri url, Action<string, string> add)
     {
         const string field = nameof(WebhookSubscriptionRequest.Url);
-        if (url is null)
-        {
-            add(field, "A URL is required, for example https://example.com/webhooks.");
-            return;
-        }
-
         if (!url.IsAbsoluteUri)
         {
             add(field, $"The URL '{url}' is relative; give an absolute http or https URL such as https://example.com/webhooks.");

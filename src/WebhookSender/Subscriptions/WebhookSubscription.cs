@@ -18,8 +18,14 @@ public sealed record WebhookSubscription
     /// <summary>A longer description.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The absolute http or https URL requests are sent to.</summary>
-    public required Uri Url { get; init; }
+    /// <summary>
+    /// The absolute http or https URL requests are sent to; <see langword="null"/> for a pull subscription, whose
+    /// messages are kept for its reader (<see cref="IWebhookUpdates.ReadAsync"/>).
+    /// </summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>Whether this is a pull subscription: no URL, its messages are read with <see cref="IWebhookUpdates"/>.</summary>
+    public bool IsPull => Url is null;
 
     /// <summary>The HTTP method: POST (default) or PUT.</summary>
     public WebhookHttpMethod Method { get; init; } = WebhookHttpMethod.Post;

@@ -9,6 +9,7 @@ internal sealed class WebhookSubscriptionManager(
     SubscriptionValidator validator,
     SubscriptionTester tester,
     SubscriptionCache cache,
+    IEnumerable<IWebhookFeedStore> feedStores,
     CredentialRedaction redaction,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
@@ -28,7 +29,7 @@ internal sealed class WebhookSubscriptionManager(
             TenantId = request.TenantId,
             CreatedAt = now,
             UpdatedAt = now,
-            Url = request.Url!,
+            Url = request.Url,
             Secrets = [new WebhookSecret { Value = secret, CreatedAt = now }],
         };
         subscription = WithSigningKey(ApplySettings(subscription, request), now);
@@ -67,8 +68,10 @@ internal sealed class WebhookSubscriptionManager(
         validator.Validate(request);
 
         var now = timeProvider.GetUtcNow();
+        bool wasPull = false;
         var updated = await ChangeAsync(id, current =>
         {
+            wasPull = current.IsPull;
             if (request.TenantId != current.TenantId)
             {
                 throw new WebhookValidationException(nameof(request.TenantId), "A subscription's tenant cannot change; create a new subscription for the other tenant.");
@@ -92,6 +95,13 @@ internal sealed class WebhookSubscriptionManager(
             var changed = WithSigningKey(ApplySettings(current, request), now) with { UpdatedAt = now };
             return request.Secret is null ? changed : changed with { Secrets = [new WebhookSecret { Value = request.Secret, CreatedAt = now }] };
         }, cancellationToken).ConfigureAwait(false);
+
+        // A switch between push and pull takes the waiting deliveries along: queued ones join the feed, unread ones are queued.
+        if (wasPull != updated.IsPull && feedStores.LastOrDefault() is { } feeds)
+        {
+            await feeds.MoveDeliveriesAsync(id, toFeed: updated.IsPull, now, cancellationToken).ConfigureAwait(false);
+        }
+
         return redaction.Redact(updated);
     }
 
@@ -114,6 +124,11 @@ internal sealed class WebhookSubscriptionManager(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var subscription = await store.GetSubscriptionAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        if (subscription.IsPull)
+        {
+            throw new WebhookValidationException("url", $"The subscription {id} has no URL (it is read by pull), so there is no endpoint to test; read it with IWebhookUpdates.ReadAsync instead.");
+        }
+
         return await tester.TestAsync(subscription, eventType, cancellationToken).ConfigureAwait(false);
     }
 
@@ -229,7 +244,7 @@ internal sealed class WebhookSubscriptionManager(
     {
         Name = request.Name,
         Description = request.Description,
-        Url = request.Url!,
+        Url = request.Url,
         Method = request.Method,
         Format = request.Format,
         EventTypes = request.EventTypes is null ? [] : [.. request.EventTypes],

@@ -8,7 +8,10 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>The event-type wildcard: subscribe to every type.</summary>
     public const string AllEventTypes = "*";
 
-    /// <summary>The absolute http or https URL to send to. Required.</summary>
+    /// <summary>
+    /// The absolute http or https URL to send to; <see langword="null"/> makes a pull subscription, whose matching
+    /// messages are kept for its reader to fetch with <see cref="IWebhookUpdates.ReadAsync"/>.
+    /// </summary>
     public Uri? Url { get; init; }
 
     /// <summary>The owning tenant, if any. It cannot change on update.</summary>

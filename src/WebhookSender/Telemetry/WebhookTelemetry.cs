@@ -197,8 +197,8 @@ internal sealed class WebhookTelemetry
                 activity.SetTag(BatchMessageCount, members.Count);
             }
 
-            activity.SetTag(ServerAddress, subscription.Url.Host); // as HttpClient's span has it
-            activity.SetTag(ServerPort, subscription.Url.Port);
+            activity.SetTag(ServerAddress, subscription.Url?.Host); // as HttpClient's span has it
+            activity.SetTag(ServerPort, subscription.Url?.Port);
         }
 
         return activity;

@@ -10,7 +10,7 @@ public sealed class ModelCoverageTests
 {
     [Theory]
     [InlineData(typeof(WebhookMessage), "Attributes,Context,CreatedAt,Data,EventType,Id,IdempotencyKey,TenantId,Timestamp,TraceParent")]
-    [InlineData(typeof(WebhookDelivery), "AttemptCount,BatchKey,CompletedAt,CreatedAt,DueAt,EventType,HoldReason,Id,IsCompleted,LastAttemptAt,LastStatusCode,MessageId,OrderKey,Status,SubscriptionId,TenantId,Trigger")]
+    [InlineData(typeof(WebhookDelivery), "AttemptCount,BatchKey,CompletedAt,CreatedAt,DueAt,EventType,HoldReason,Id,IsCompleted,IsQueued,LastAttemptAt,LastStatusCode,MessageId,OrderKey,Status,SubscriptionId,TenantId,Trigger")]
     [InlineData(typeof(DeliveryAttempt), "AttemptNumber,DeliveryId,Duration,Error,EventType,Id,MessageId,Request,Response,StartedAt,SubscriptionId,Succeeded,TenantId,Trigger,Warnings")]
     [InlineData(typeof(AttemptRequest), "Body,BodyTruncated,Headers,Method,Url")]
     [InlineData(typeof(AttemptResponse), "Body,BodyTruncated,Headers,StatusCode")]

@@ -8,7 +8,7 @@ public class SubscriptionValidationTests
 
     public static TheoryData<string, WebhookSubscriptionRequest, string, string> BadRequests => new()
     {
-        { "missing URL", new() { Url = null }, "Url", "A URL is required" },
+        { "pull with static headers", new() { Url = null, Headers = new Dictionary<string, string> { ["X-Route"] = "a" } }, "Headers", "A pull subscription (no URL) is read, not sent to" },
         { "relative URL", new() { Url = new Uri("/hooks", UriKind.Relative) }, "Url", "is relative" },
         { "ftp scheme", new() { Url = new Uri("ftp://example.com/hooks") }, "Url", "scheme 'ftp' is not supported" },
         { "file scheme", new() { Url = new Uri("file:///etc/passwd") }, "Url", "scheme 'file' is not supported" },
@@ -106,7 +106,7 @@ public class SubscriptionValidationTests
         var created = await host.Subscriptions.CreateAsync(new() { Url = Good, TenantId = "t1" });
 
         await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.UpdateAsync(created.Subscription.Id, new() { Url = Good, TenantId = "t2" }));
-        await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.UpdateAsync(created.Subscription.Id, new() { Url = null, TenantId = "t1" }));
+        await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.UpdateAsync(created.Subscription.Id, new() { Url = null, TenantId = "t1", Authentication = WebhookAuthentication.Bearer("t0ken") }));
         var updated = await host.Subscriptions.UpdateAsync(created.Subscription.Id, new() { Url = new Uri("https://example.org/new"), TenantId = "t1", Name = "renamed" });
 
         Assert.Equal("renamed", updated.Name);
