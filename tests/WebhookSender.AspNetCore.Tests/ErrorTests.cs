@@ -22,7 +22,7 @@ public sealed class ErrorTests
         { "{\"url\": \"http://127.0.0.1:9/x\", \"eventTypes\": [\"order.nope\"]}", "eventTypes" },
         { "{\"url\": \"http://127.0.0.1:9/x\", \"format\": \"yaml\"}", "format" },
         { "{\"url\": \"http://127.0.0.1:9/x\", \"retryScheduleSeconds\": [-5]}", "retryScheduleSeconds" },
-        { "{}", "url" },
+        { "{\"headers\": {\"X-Route\": \"a\"}}", "headers" }, // no URL: a pull subscription, which sends no headers
     };
 
     [Theory]

@@ -29,6 +29,8 @@ public sealed class OpenApiTests
         ("get", "/{id}/attempts/{attemptId}", "GetWebhookAttempt", ["200", "404"], false),
         ("post", "/{id}/messages/{messageId}/redeliver", "RedeliverWebhookMessage", ["202", "404"], false),
         ("post", "/{id}/recover", "RecoverWebhookDeliveries", ["202", "400", "404"], true),
+        ("get", "/{id}/updates", "ReadWebhookUpdates", ["200", "400", "404"], false),
+        ("get", "/{id}/updates/backlog", "GetWebhookUpdateBacklog", ["200", "404"], false),
     ];
 
     [Fact]

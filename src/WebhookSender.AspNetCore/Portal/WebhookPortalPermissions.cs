@@ -22,6 +22,9 @@ public enum WebhookPortalPermissions
     /// <summary>Send a message again and recover failed deliveries.</summary>
     Redeliver = 8,
 
+    /// <summary>Read a pull subscription's updates, which acknowledges what the cursor passed (it leaves the feed).</summary>
+    PullUpdates = 16,
+
     /// <summary>Everything a portal can do.</summary>
-    All = ReadLog | ManageEndpoints | Secrets | Redeliver,
+    All = ReadLog | ManageEndpoints | Secrets | Redeliver | PullUpdates,
 }

@@ -8,7 +8,7 @@ namespace WebhookSender.AspNetCore;
 /// <summary>A subscription's delivery log: deliveries, attempts with their requests and responses, redelivery, recovery.</summary>
 internal static class DeliveryLogEndpoints
 {
-    private static readonly string[] DeliveryStatuses = ["queued", "dispatched", "succeeded", "failed"];
+    private static readonly string[] DeliveryStatuses = ["queued", "dispatched", "succeeded", "failed", "unread"];
     private static readonly string[] AttemptStatuses = ["succeeded", "failed"];
 
     public static void Map(RouteGroupBuilder group, WebhookApiContext api)
@@ -20,7 +20,7 @@ internal static class DeliveryLogEndpoints
             api.WithSubscriptionAsync(context, id, subscriptions, s => ListDeliveriesAsync(api, context, s, log)))
             .WithName("ListWebhookDeliveries")
             .WithSummary("List a subscription's deliveries")
-            .WithDescription("Newest first. Filters: status (queued, dispatched, succeeded, failed), since and until (ISO 8601, by creation time), messageId; paging: limit, cursor.")
+            .WithDescription("Newest first. Filters: status (queued, dispatched, succeeded, failed, unread), since and until (ISO 8601, by creation time), messageId; paging: limit, cursor.")
             .Produces<PageResource<DeliveryResource>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -31,6 +31,19 @@ internal sealed class QueryValues(HttpRequest request)
         return Refuse<int?>("limit", $"The page size must be a whole number from 1 to 1000; '{text}' is not.");
     }
 
+    /// <summary>A number of seconds from 0 to <paramref name="max"/>, or <see langword="null"/> when not given.</summary>
+    public TimeSpan? Seconds(string name, double max)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds) && seconds <= max
+            ? TimeSpan.FromSeconds(seconds)
+            : Refuse<TimeSpan?>(name, $"The {name} must be 0 to {max} seconds; '{text}' is not.");
+    }
+
     public bool? Boolean(string name) => Text(name) switch
     {
         null => null,

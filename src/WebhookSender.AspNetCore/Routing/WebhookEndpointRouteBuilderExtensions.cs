@@ -68,6 +68,7 @@ public static class WebhookEndpointRouteBuilderExtensions
         SubscriptionEndpoints.Map(group, api);
         SubscriptionActionEndpoints.Map(group, api);
         DeliveryLogEndpoints.Map(group, api);
+        UpdateEndpoints.Map(group, api);
         return group;
     }
 
