@@ -268,6 +268,32 @@ public sealed class PortalFlowTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_pull_subscription_shows_how_far_its_reader_is()
+    {
+        await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o => o.PingOnCreate = false));
+        var created = await host.Services.GetRequiredService<IWebhookSubscriptions>().CreateAsync(new WebhookSubscriptionRequest { TenantId = "acme", Name = "Warehouse feed" });
+        var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
+        for (int i = 0; i < 3; i++)
+        {
+            await publisher.PublishAsync(new WebhookEvent("order.created", new { id = i }) { TenantId = "acme" });
+        }
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pull: Warehouse feed", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-pull-backlog]")).ToContainTextAsync("3 messages wait for the reader");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send test" })).ToHaveCountAsync(0);
+
+        // The reader takes them all and moves its cursor past them.
+        var updates = host.Services.GetRequiredService<IWebhookUpdates>();
+        var read = await updates.ReadAsync(created.Subscription.Id);
+        await updates.ReadAsync(created.Subscription.Id, read.Cursor);
+        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pull: Warehouse feed", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-pull-backlog]")).ToContainTextAsync("Read up to date");
+    }
+
+    [Fact]
     public async Task A_delivery_held_back_shows_why_and_when_it_goes_next_in_the_log()
     {
         await using var host = await PortalHost.StartAsync(services: builder => builder.Services.Configure<WebhookOptions>(o =>

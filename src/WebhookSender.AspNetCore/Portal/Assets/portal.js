@@ -95,7 +95,9 @@ function stateOf(subscription) {
 }
 
 const badge = (kind, text) => h('span', { class: `badge badge-${kind}` }, text);
-const statusBadge = (status) => badge({ succeeded: 'active', failed: 'failing', queued: 'neutral', dispatched: 'info' }[status] || 'neutral', status);
+const statusBadge = (status) => badge({ succeeded: 'active', failed: 'failing', queued: 'neutral', dispatched: 'info', unread: 'neutral' }[status] || 'neutral', status);
+/** What names an endpoint: its URL, or for a pull subscription (no URL, its reader fetches the updates) its name or id. */
+const labelOf = (subscription) => subscription.url ?? `Pull: ${subscription.name || subscription.id}`;
 const receivesAll = (subscription) => subscription.eventTypes.length === 0 || subscription.eventTypes.includes('*');
 
 class WebhooksPortal extends HTMLElement {
@@ -227,7 +229,7 @@ class WebhooksPortal extends HTMLElement {
       () => last.replaceChildren('—'));
     return h('tr', { 'data-subscription': subscription.id },
       h('td', { 'data-label': 'Endpoint' },
-        h('button', { type: 'button', class: 'link url', onclick: () => this.showDetail(subscription.id) }, subscription.url),
+        h('button', { type: 'button', class: 'link url', onclick: () => this.showDetail(subscription.id) }, labelOf(subscription)),
         subscription.name || subscription.description
           ? h('div', { class: 'muted' }, [subscription.name, subscription.description].filter(Boolean).join(' — '))
           : null),
@@ -247,7 +249,7 @@ class WebhooksPortal extends HTMLElement {
       items.push(['Delete', () => this.#confirmDelete(subscription)]);
     }
     const list = h('ul', { class: 'menu-list', role: 'menu', hidden: true });
-    const toggle = h('button', { type: 'button', class: 'menu-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-label': `Actions for ${subscription.url}` }, '⋯');
+    const toggle = h('button', { type: 'button', class: 'menu-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-label': `Actions for ${labelOf(subscription)}` }, '⋯');
     const close = (focusToggle) => {
       list.hidden = true;
       toggle.setAttribute('aria-expanded', 'false');
@@ -289,7 +291,7 @@ class WebhooksPortal extends HTMLElement {
 
   #confirmDelete(subscription) {
     this.#dialog('Delete this endpoint?', (dialog) => [
-      h('p', {}, 'Deliveries to ', h('strong', {}, subscription.url), ' stop, and its delivery log is no longer shown here. This cannot be undone.'),
+      h('p', {}, 'Deliveries to ', h('strong', {}, labelOf(subscription)), ' stop, and its delivery log is no longer shown here. This cannot be undone.'),
       h('div', { class: 'actions' },
         h('button', { type: 'button', autofocus: true, onclick: () => dialog.close() }, 'Cancel'),
         h('button', { type: 'button', class: 'danger', onclick: async (e) => {
@@ -374,6 +376,18 @@ class WebhooksPortal extends HTMLElement {
 
   // ---- One endpoint: its settings, tests and delivery log ----
 
+  /** Where a pull subscription's reader is: how many messages wait for it, and since when. */
+  #pullBacklog(id) {
+    const shown = h('span', { 'data-pull-backlog': '' }, '…');
+    this.#api.get(`/${q(id)}/updates/backlog`).then(
+      (b) => shown.replaceChildren(b.unread === 0
+        ? 'Read up to date: no message waits for the reader.'
+        : `${b.unread} ${b.unread === 1 ? 'message waits' : 'messages wait'} for the reader, the oldest from ${formatTime(b.oldestAt)}.`,
+      h('small', { class: 'muted' }, ' The reader fetches them from the updates endpoint; each read is in the delivery log.')),
+      () => shown.replaceChildren('—'));
+    return shown;
+  }
+
   async showDetail(id, clearNotice = true) {
     if (clearNotice) this.#notice.replaceChildren();
     let subscription;
@@ -390,7 +404,7 @@ class WebhooksPortal extends HTMLElement {
     if (this.#can('manageEndpoints')) {
       actions.append(
         button('Edit', () => this.showForm(id), 'primary'),
-        button('Send test', (b) => this.#sendTest(id, report, b)),
+        subscription.url ? button('Send test', (b) => this.#sendTest(id, report, b)) : '',
         button('Send ping', (b) => this.#ping(id, b)),
         subscription.isActive ? button('Disable', (b) => this.#setActive(id, false, b)) : button('Enable', (b) => this.#setActive(id, true, b)));
     }
@@ -417,6 +431,7 @@ class WebhooksPortal extends HTMLElement {
           h('code', { 'data-public-key': '' }, k.publicKey),
           k.expiresAt ? h('small', { class: 'muted' }, ` signs until ${formatTime(k.expiresAt)}`) : ''))))
         : null,
+      subscription.url ? null : fact('Pull', this.#pullBacklog(id)),
       subscription.clientCertificate
         ? fact('Client certificate', h('span', { 'data-client-certificate': '' }, subscription.clientCertificate.subject,
           h('small', { class: 'muted' }, ` expires ${formatTime(subscription.clientCertificate.expiresAt)}`)))
@@ -425,7 +440,7 @@ class WebhooksPortal extends HTMLElement {
       subscription.failingSince ? fact('Failing since', `${formatTime(subscription.failingSince)} (${subscription.consecutiveFailures} failed attempts in a row)`) : null,
       subscription.disabledReason ? fact('Disabled because', subscription.disabledReason) : null);
 
-    this.#show(subscription.url,
+    this.#show(labelOf(subscription),
       h('div', { 'data-detail': id },
         h('button', { type: 'button', class: 'link back', onclick: () => this.showList() }, '← All endpoints'),
         subscription.name || subscription.description ? h('p', { class: 'muted' }, [subscription.name, subscription.description].filter(Boolean).join(' — ')) : null,
@@ -490,7 +505,7 @@ class SubscriptionForm {
   fields() {
     const s = this.#original || {};
     const auth = s.authentication || null;
-    this.#inputs.url = h('input', { type: 'url', required: true, value: s.url || '', placeholder: 'https://example.com/webhooks', autocomplete: 'url' });
+    this.#inputs.url = h('input', { type: 'url', value: s.url || '', placeholder: 'https://example.com/webhooks', autocomplete: 'url' });
     this.#inputs.name = h('input', { type: 'text', value: s.name || '' });
     this.#inputs.description = h('textarea', { rows: '2' });
     this.#inputs.description.value = s.description || '';
@@ -529,7 +544,7 @@ class SubscriptionForm {
     this.#filterRows = new PairRows('Attribute', 'Values (comma-separated)', Object.entries(s.filters || {}).map(([k, v]) => [k, v.join(', ')]));
 
     return [
-      this.#field('Endpoint URL', this.#inputs.url, 'url', 'Where the webhooks are sent. Use https.'),
+      this.#field('Endpoint URL', this.#inputs.url, 'url', 'Where the webhooks are sent. Use https. Leave it empty if your system cannot accept calls: the messages are then kept for it to fetch (pull).'),
       this.#field('Name', this.#inputs.name, 'name'),
       this.#field('Description', this.#inputs.description, 'description'),
       this.#events(s),
@@ -599,7 +614,7 @@ class SubscriptionForm {
   value() {
     const scheme = this.#inputs.scheme.value;
     const value = {
-      url: this.#inputs.url.value.trim(),
+      url: this.#inputs.url.value.trim() || null,
       name: this.#inputs.name.value.trim() || null,
       description: this.#inputs.description.value.trim() || null,
       eventTypes: this.#inputs.eventsAll.checked ? ['*'] : this.#inputs.events.filter((b) => b.checked).map((b) => b.value),
