@@ -68,6 +68,9 @@ internal sealed record LoadOptions
     /// <summary>--isolation: events published per second.</summary>
     public int EventsPerSecond { get; init; } = 500;
 
+    /// <summary>--pull: how many messages one read takes (1 to 1000).</summary>
+    public int PageSize { get; init; } = 1000;
+
     /// <summary>A free-form label written to the CSV (for example the commit).</summary>
     public string Label { get; init; } = "";
 
@@ -112,6 +115,7 @@ internal sealed record LoadOptions
                 "dead" => options with { DeadPercent = Int(value) },
                 "timeout" => options with { AttemptTimeoutMs = Int(value) },
                 "rate" => options with { EventsPerSecond = Int(value) },
+                "page" => options with { PageSize = Int(value) },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
             windowGiven |= name == "window";

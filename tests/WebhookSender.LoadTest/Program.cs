@@ -8,6 +8,7 @@ using WebhookSender.LoadTest;
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --store-cost store=postgres events=3000 subscriptions=10
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --isolation dead=20 timeout=2000 runs=3
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --heap payload=1048576 events=200
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --pull store=postgres events=100000 writers=8 page=1000
 if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. var rest])
 {
     // A child: one measured phase, reported as one JSON line.
@@ -32,6 +33,12 @@ try
     {
         // What the in-memory store keeps alive per pending delivery and per attempt (see HeapPhase).
         return await HeapPhase.RunAsync(LoadOptions.Parse(heap));
+    }
+
+    if (args is ["--pull", .. var pull])
+    {
+        // One reader drains a pull subscription's backlog (see PullPhase).
+        return await PullPhase.RunAsync(LoadOptions.Parse(pull));
     }
 
     if (args is ["--isolation", .. var isolation])

@@ -161,6 +161,20 @@ internal sealed class PostgreSqlRowWriter : RowWriter
         }
     }
 
+    public override async Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken)
+    {
+        if (attempts.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = context.Database.GetDbConnection().CreateBatch();
+        batch.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        AddInsert(batch, _insertAttempts, Attempts, attempts);
+        await PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private Task PrepareAsync(DbBatch batch, CancellationToken cancellationToken) =>
         _prepare ? batch.PrepareAsync(cancellationToken) : Task.CompletedTask;
 

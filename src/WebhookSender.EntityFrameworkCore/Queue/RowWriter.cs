@@ -113,6 +113,9 @@ internal abstract class RowWriter
     /// </summary>
     public abstract Task<bool[]> EndLeasesAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken);
 
+    /// <summary>Appends attempts to the log in the context's current transaction (a pull read logs one per message it took).</summary>
+    public abstract Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken);
+
     /// <summary>A mapped column: its delimited name, its type, and how to read it from a row.</summary>
     internal sealed record Column(string Name, string Property, Type ClrType, Func<object?, object?> Read);
 

@@ -83,6 +83,9 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             return held;
         }, cancellationToken);
 
+    public override Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken) =>
+        InsertAsync(context, Attempts, attempts, cancellationToken);
+
     private static async Task InsertAsync<TRow>(DbContext context, Table table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)

@@ -68,8 +68,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookFeedStore
                     await context.Set<DeliveryRow>().Where(d => taken.Contains(d.Id))
                         .ExecuteUpdateAsync(d => d.SetProperty(x => x.AttemptCount, x => x.AttemptCount + 1).SetProperty(x => x.LastAttemptAt, readAt).SetProperty(x => x.LastStatusCode, 200), cancellationToken)
                         .ConfigureAwait(false);
-                    context.AddRange(attempts.Select(RowMapping.ToRow));
-                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    await Queries(context).Rows.InsertAttemptsAsync(context, [.. attempts.Select(RowMapping.ToRow)], cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;
