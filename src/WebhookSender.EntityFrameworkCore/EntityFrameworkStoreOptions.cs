@@ -68,6 +68,13 @@ public sealed class EntityFrameworkStoreOptions
     /// </summary>
     public TimeSpan? FailedRetention { get; set; }
 
+    /// <summary>
+    /// Fail a pull subscription's messages that its reader has not read within this long, so a reader that never comes
+    /// does not keep them (and their messages) for ever; they are then in the delivery log as failed, and go with
+    /// <see cref="FailedRetention"/>. <see langword="null"/> (the default) keeps them until read.
+    /// </summary>
+    public TimeSpan? UnreadRetention { get; set; }
+
     /// <summary>How often the retention cleanup runs when a retention is set. Default 1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);

@@ -21,6 +21,11 @@ internal sealed class EntityFrameworkStoreOptionsCustomValidator : IValidateOpti
             failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({failed}) must be positive, or null to keep failed deliveries.");
         }
 
+        if (options.UnreadRetention is { } unread && unread <= TimeSpan.Zero)
+        {
+            failures.Add($"EntityFrameworkStoreOptions.UnreadRetention ({unread}) must be positive, or null to keep unread pull messages until read.");
+        }
+
         if (options.SucceededRetention is { } s && options.FailedRetention is { } f && f < s)
         {
             failures.Add($"EntityFrameworkStoreOptions.FailedRetention ({f}) is shorter than SucceededRetention ({s}); keep failed deliveries at least as long, so there is time to look into them.");

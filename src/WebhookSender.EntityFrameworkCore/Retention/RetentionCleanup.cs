@@ -22,7 +22,7 @@ internal sealed class RetentionCleanup(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (settings.SucceededRetention is null && settings.FailedRetention is null)
+        if (settings.SucceededRetention is null && settings.FailedRetention is null && settings.UnreadRetention is null)
         {
             return;
         }
@@ -67,9 +67,17 @@ internal sealed class RetentionCleanup(
             failed = await RemoveDeliveriesAsync(DeliveryStatus.Failed, RowMapping.Ticks(now - keepFailed), cancellationToken).ConfigureAwait(false);
         }
 
+        if (settings.UnreadRetention is { } keepUnread && await ExpireUnreadAsync(RowMapping.Ticks(now - keepUnread), RowMapping.Ticks(now), cancellationToken).ConfigureAwait(false) is > 0 and var expired)
+        {
+            Log.UnreadExpired(logger, expired, keepUnread);
+        }
+
         // Messages go once no delivery refers to them and they are older than the shortest retention.
-        var shortest = new[] { settings.SucceededRetention, settings.FailedRetention }.Where(r => r is not null).Min()!.Value;
-        messages = await RemoveMessagesAsync(RowMapping.Ticks(now - shortest), cancellationToken).ConfigureAwait(false);
+        if (new[] { settings.SucceededRetention, settings.FailedRetention }.Where(r => r is not null).Min() is { } shortest)
+        {
+            messages = await RemoveMessagesAsync(RowMapping.Ticks(now - shortest), cancellationToken).ConfigureAwait(false);
+        }
+
         await RemoveExpiredLimitsAsync(RowMapping.Ticks(now - LimitsKept), cancellationToken).ConfigureAwait(false);
         if (succeeded + failed + messages > 0)
         {
@@ -77,6 +85,36 @@ internal sealed class RetentionCleanup(
         }
 
         return (succeeded, failed, messages);
+    }
+
+    /// <summary>Pull messages unread since before <paramref name="createdBefore"/> fail and leave their feeds, a batch per transaction.</summary>
+    private async Task<int> ExpireUnreadAsync(long createdBefore, long now, CancellationToken cancellationToken)
+    {
+        int batchSize = options.Value.CleanupBatchSize;
+        int expired = 0;
+        while (true)
+        {
+            await using var lease = await contexts.CreateAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            int count = await EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
+            {
+                var rows = await context.Set<FeedRow>().Where(f => f.CreatedAt < createdBefore).OrderBy(f => f.Position).Take(batchSize)
+                    .Select(f => new { f.Position, f.DeliveryId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+                long[] positions = [.. rows.Select(r => r.Position)];
+                string[] ids = [.. rows.Select(r => r.DeliveryId)];
+                int unread = (int)DeliveryStatus.Unread;
+                await context.Set<DeliveryRow>().Where(d => ids.Contains(d.Id) && d.Status == unread)
+                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, (int)DeliveryStatus.Failed).SetProperty(x => x.CompletedAt, now), cancellationToken)
+                    .ConfigureAwait(false);
+                await context.Set<FeedRow>().Where(f => positions.Contains(f.Position)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                return rows.Count;
+            }, cancellationToken).ConfigureAwait(false);
+            expired += count;
+            if (count < batchSize)
+            {
+                return expired;
+            }
+        }
     }
 
     private async Task<int> RemoveDeliveriesAsync(DeliveryStatus status, long completedBefore, CancellationToken cancellationToken)

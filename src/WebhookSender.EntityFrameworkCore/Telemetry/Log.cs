@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Retention removed {Succeeded} succeeded and {Failed} failed deliveries with their attempts, and {Messages} messages.", EventName = "RetentionRemoved")]
     public static partial void RetentionRemoved(ILogger logger, int succeeded, int failed, int messages);
 
+    [LoggerMessage(1015, LogLevel.Warning, "Retention failed {Count} messages that pull subscriptions' readers had not read within {Retention} (UnreadRetention); they are in the delivery log as failed.", EventName = "UnreadExpired")]
+    public static partial void UnreadExpired(ILogger logger, int count, TimeSpan retention);
+
     [LoggerMessage(1005, LogLevel.Error, "The webhook retention cleanup failed; it runs again in {Delay}.", EventName = "RetentionFailed")]
     public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan delay);
 

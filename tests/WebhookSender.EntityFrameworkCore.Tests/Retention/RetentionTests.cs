@@ -146,6 +146,36 @@ public sealed class RetentionTests
         Assert.Contains("FailedRetention", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Pull_messages_nobody_read_within_their_retention_fail_and_then_go_with_the_failed_ones()
+    {
+        await using var database = await TestDatabase.CreateSqliteAsync();
+        var clock = new FakeTimeProvider(Start);
+        await using var provider = BuildProvider(database, clock, o =>
+        {
+            o.UnreadRetention = TimeSpan.FromDays(3);
+            o.FailedRetention = TimeSpan.FromDays(7);
+        });
+        var store = provider.GetRequiredService<IWebhookStore>();
+        var feeds = provider.GetRequiredService<IWebhookFeedStore>();
+        var cleanup = provider.GetRequiredService<RetentionCleanup>();
+        await store.AddMessageAsync(Message("msg_old"), [Delivery("dlv_old", "msg_old", subscriptionId: "sub_pull", status: DeliveryStatus.Unread)], None);
+        await store.AddMessageAsync(Message("msg_new", createdAt: Start.AddDays(2)), [Delivery("dlv_new", "msg_new", subscriptionId: "sub_pull", createdAt: Start.AddDays(2), status: DeliveryStatus.Unread)], None);
+
+        clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromSeconds(1));
+        await cleanup.RunOnceAsync(None);
+
+        var expired = (await store.GetDeliveryAsync("dlv_old", None))!;
+        Assert.Equal((DeliveryStatus.Failed, clock.GetUtcNow()), (expired.Status, expired.CompletedAt));
+        Assert.Equal(["dlv_new"], (await feeds.ReadFeedAsync("sub_pull", FeedPosition.Start, 10, None)).Select(e => e.Delivery.Id));
+
+        // Failed now, it goes after the failed retention like any failed delivery.
+        clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.Equal((0, 1, 1), await cleanup.RunOnceAsync(None));
+        Assert.Null(await store.GetDeliveryAsync("dlv_old", None));
+        Assert.Equal(DeliveryStatus.Failed, (await store.GetDeliveryAsync("dlv_new", None))!.Status);
+    }
+
     private static ServiceProvider BuildProvider(TestDatabase database, TimeProvider clock, Action<EntityFrameworkStoreOptions> configure)
     {
         var services = new ServiceCollection();
