@@ -154,6 +154,52 @@ public sealed class PullModeTests
     }
 
     [Fact]
+    public async Task A_delivery_retrying_when_its_subscription_loses_its_url_joins_the_feed_instead_of_being_sent()
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        receiver.Respond("/hooks", ReceiverResponse.Status(500));
+        await using var host = await TestHost.StartAsync();
+        var updates = host.Services.GetRequiredService<IWebhookUpdates>();
+        var request = new WebhookSubscriptionRequest { Url = receiver.UrlFor("/hooks"), RetrySchedule = [TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300)] };
+        var subscription = (await host.Subscriptions.CreateAsync(request)).Subscription;
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { n = 1 }));
+        await Eventually.WaitForAsync(() => host.AttemptsAsync(subscription.Id), a => a.Count >= 1, "the first failed attempt");
+
+        await host.Subscriptions.UpdateAsync(subscription.Id, request with { Url = null, RetrySchedule = null });
+
+        // Queued for its retry (moved by the update) or in flight (moved by the dispatcher when it comes back): either way
+        // the reader gets it, and no further request reaches the old endpoint.
+        var page = await updates.ReadAsync(subscription.Id, wait: TimeSpan.FromSeconds(10));
+        Assert.Equal([published.MessageId], page.Items.Select(u => u.Id));
+        int sent = receiver.ReceivedOn("/hooks").Count;
+        await Task.Delay(800);
+        Assert.Equal(sent, receiver.ReceivedOn("/hooks").Count);
+        Assert.Equal(DeliveryStatus.Unread, (await host.DeliveriesOfAsync(published.MessageId)).Single().Status);
+    }
+
+    [Fact]
+    public async Task A_delivery_in_flight_when_its_subscription_loses_its_url_joins_the_feed_when_it_comes_back_for_its_retry()
+    {
+        await using var receiver = await WebhookTestReceiver.StartAsync();
+        receiver.Respond("/hooks", ReceiverResponse.Hang(TimeSpan.FromSeconds(10)));
+        await using var host = await TestHost.StartAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(1));
+        var updates = host.Services.GetRequiredService<IWebhookUpdates>();
+        var request = new WebhookSubscriptionRequest { Url = receiver.UrlFor("/hooks"), RetrySchedule = [TimeSpan.FromMilliseconds(200)] };
+        var subscription = (await host.Subscriptions.CreateAsync(request)).Subscription;
+        var published = await host.Publisher.PublishAsync(new WebhookEvent("order.created", new { n = 1 }));
+        await receiver.WaitForCountAsync("/hooks", 1, TimeSpan.FromSeconds(10));
+
+        // The attempt is in flight (the endpoint hangs): nothing to move yet. It times out, and its retry finds a pull subscription.
+        await host.Subscriptions.UpdateAsync(subscription.Id, request with { Url = null, RetrySchedule = null });
+
+        var page = await updates.ReadAsync(subscription.Id, wait: TimeSpan.FromSeconds(15));
+        Assert.Equal([published.MessageId], page.Items.Select(u => u.Id));
+        Assert.Single(receiver.ReceivedOn("/hooks"));
+        var delivery = (await host.DeliveriesOfAsync(published.MessageId)).Single();
+        Assert.Equal((DeliveryStatus.Unread, 2), (delivery.Status, delivery.AttemptCount)); // the timed-out push attempt, then the read
+    }
+
+    [Fact]
     public async Task Settings_that_shape_a_request_are_refused_for_pull_and_a_push_subscription_cannot_be_read()
     {
         await using var receiver = await WebhookTestReceiver.StartAsync();
