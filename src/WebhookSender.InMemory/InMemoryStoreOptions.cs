@@ -43,4 +43,11 @@ public sealed class InMemoryStoreOptions
     /// </summary>
     [Range(1024, long.MaxValue)]
     public long MaxAttemptBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Fail a pull subscription's messages that its reader has not read within this long, so a reader that never comes
+    /// does not hold pending deliveries (and <see cref="MaxPendingDeliveries"/>) for ever. Checked at most once a second,
+    /// when a feed is written or read. Must be positive. <see langword="null"/> (the default) keeps them until read.
+    /// </summary>
+    public TimeSpan? UnreadRetention { get; set; }
 }

@@ -11,6 +11,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
 {
     private readonly Dictionary<string, SortedDictionary<long, DeliveryEntry>> _feeds = new(StringComparer.Ordinal);
     private long _feedSequence;
+    private long _nextUnreadSweep;
 
     public Task<IReadOnlyList<FeedEntry>> ReadFeedAsync(string subscriptionId, FeedPosition after, int limit, CancellationToken cancellationToken)
     {
@@ -19,6 +20,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
         var entries = new List<FeedEntry>();
         lock (_gate)
         {
+            ExpireUnread();
             if (_feeds.TryGetValue(subscriptionId, out var feed))
             {
                 foreach (var (sequence, entry) in feed)
@@ -90,6 +92,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            ExpireUnread();
             return Task.FromResult(_feeds.TryGetValue(subscriptionId, out var feed) && feed.Count > 0
                 ? new WebhookFeedBacklog(feed.Count, feed.First().Value.Delivery.CreatedAt)
                 : new WebhookFeedBacklog(0, null));
@@ -99,12 +102,56 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
     /// <summary>Under the lock: a new unread delivery takes the next place in its subscription's feed.</summary>
     private void AddToFeed(DeliveryEntry entry)
     {
+        ExpireUnread();
         if (!_feeds.TryGetValue(entry.SubscriptionId, out var feed))
         {
             _feeds[entry.SubscriptionId] = feed = [];
         }
 
         feed.Add(++_feedSequence, entry);
+    }
+
+    /// <summary>
+    /// Under the lock, at most once a second: with <see cref="InMemoryStoreOptions.UnreadRetention"/> set, unread
+    /// deliveries older than it fail and leave their feeds (each feed is oldest first, so only its head is looked at).
+    /// </summary>
+    private void ExpireUnread()
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (_unreadRetention is not { } retention || now.UtcTicks < _nextUnreadSweep)
+        {
+            return;
+        }
+
+        _nextUnreadSweep = now.UtcTicks + TimeSpan.TicksPerSecond;
+        long cutoff = (now - retention).UtcTicks;
+        List<string>? emptied = null;
+        foreach (var (subscriptionId, feed) in _feeds)
+        {
+            while (feed.Count > 0 && feed.First() is { Value.CreatedTicks: var created } head && created < cutoff)
+            {
+                feed.Remove(head.Key);
+                Fail(head.Value, now);
+            }
+
+            if (feed.Count == 0)
+            {
+                (emptied ??= []).Add(subscriptionId);
+            }
+        }
+
+        foreach (var subscriptionId in emptied ?? [])
+        {
+            _feeds.Remove(subscriptionId);
+        }
+    }
+
+    /// <summary>Under the lock: an unread delivery nobody will read fails.</summary>
+    private void Fail(DeliveryEntry entry, DateTimeOffset now)
+    {
+        entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Failed, CompletedAt = now };
+        entry.Version++;
+        OnDeliveryCompleted(entry);
     }
 
     /// <summary>Under the lock: a deleted subscription's unread deliveries fail (nobody can read them any more).</summary>
@@ -117,9 +164,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
 
         foreach (var entry in feed.Values)
         {
-            entry.Delivery = entry.Delivery with { Status = DeliveryStatus.Failed, CompletedAt = now };
-            entry.Version++;
-            OnDeliveryCompleted(entry);
+            Fail(entry, now);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
     private readonly int _maxAttempts;
     private readonly long _maxPayloadBytes;
     private readonly long _maxAttemptBytes;
+    private readonly TimeSpan? _unreadRetention;
 
     public InMemoryWebhookStore(TimeProvider timeProvider, IOptions<InMemoryStoreOptions> options)
     {
@@ -44,6 +45,9 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
         _maxAttempts = value.MaxAttempts;
         _maxPayloadBytes = value.MaxRetainedPayloadBytes;
         _maxAttemptBytes = value.MaxAttemptBytes;
+        _unreadRetention = value.UnreadRetention is { } unread && unread <= TimeSpan.Zero
+            ? throw new ArgumentOutOfRangeException("options.Value.UnreadRetention", unread, "InMemoryStoreOptions.UnreadRetention must be positive, or null to keep unread pull messages until read.")
+            : value.UnreadRetention;
     }
 
     private static int ClampLimit(int limit) => Math.Clamp(limit, 1, MaxPageSize);
