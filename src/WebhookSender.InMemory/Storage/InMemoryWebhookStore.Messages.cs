@@ -47,7 +47,7 @@ internal sealed partial class InMemoryWebhookStore
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
             for (int i = 0; i < published.Count; i++)
             {
-                if (published.IsBatched(i) || published.IsOrdered(i))
+                if (published.IsBatched(i) || published.IsOrdered(i) || published.IsUnread(i))
                 {
                     StoreArguments.CheckLeasedOnAdd(published[i]);
                 }
