@@ -13,6 +13,7 @@ internal sealed class UpdateReader(
     IEnumerable<IWebhookFeedStore> feedStores,
     PayloadBuilder payloads,
     FeedSignal signal,
+    WebhookTelemetry telemetry,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider) : IWebhookUpdates
 {
@@ -53,6 +54,11 @@ internal sealed class UpdateReader(
         }
 
         await feeds.AcknowledgeAsync(subscription.Id, after, attempts, readAt, cancellationToken).ConfigureAwait(false);
+        foreach (var update in updates)
+        {
+            telemetry.RecordPulled(update.EventType);
+        }
+
         var next = taken.Count > 0 ? taken[^1].Position : after;
         return new WebhookUpdatePage(updates, FeedCursor.Format(subscription.Id, next), hasMore);
     }

@@ -25,6 +25,7 @@ internal sealed class WebhookTelemetry
     public const string DeferredName = "webhooks.delivery.deferred";
     public const string CircuitChangesName = "webhooks.endpoint.circuit_changes";
     public const string InFlightName = "webhooks.endpoint.in_flight";
+    public const string PulledName = "webhooks.pull.messages";
 
     /// <summary>How many endpoints the in-flight gauge names; the others are summed under <see cref="TelemetryTags.OtherEndpoints"/>.</summary>
     public const int InFlightEndpointsShown = 10;
@@ -52,12 +53,15 @@ internal sealed class WebhookTelemetry
         Deferred = meter.CreateCounter<long>(
             DeferredName, "{delivery}", "Due deliveries given back to the queue without an attempt, tagged with the reason (circuit_open, endpoint_busy, probation_full, rate_limited, quota_exhausted).");
         CircuitChanges = meter.CreateCounter<long>(CircuitChangesName, "{change}", "Endpoint circuits opened and closed, tagged with the state they went to (open, closed).");
+        Pulled = meter.CreateCounter<long>(PulledName, "{message}", "Messages pull subscriptions' readers took, tagged with the event type; a message read again counts again.");
         _meter = meter;
     }
 
     private readonly Meter _meter;
 
     public Counter<long> CircuitChanges { get; }
+
+    public Counter<long> Pulled { get; }
 
     public Counter<long> Published { get; }
 
@@ -76,6 +80,8 @@ internal sealed class WebhookTelemetry
     public void RecordExhausted(string eventType) => Exhausted.Add(1, new KeyValuePair<string, object?>(EventType, eventType));
 
     public void RecordDeferred(string reason, int count) => Deferred.Add(count, new KeyValuePair<string, object?>(DeferReason, reason));
+
+    public void RecordPulled(string eventType) => Pulled.Add(1, new KeyValuePair<string, object?>(EventType, eventType));
 
     public void RecordCircuitChange(bool opened) => CircuitChanges.Add(1, new KeyValuePair<string, object?>(CircuitState, opened ? "open" : "closed"));
 

@@ -14,6 +14,8 @@ public sealed class PullModeTests
     public async Task A_subscription_without_a_url_keeps_its_matching_messages_for_a_reader_in_publish_order()
     {
         await using var host = await TestHost.StartAsync();
+        using var pulled = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+            host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), WebhookTelemetry.Name, WebhookTelemetry.PulledName);
         var updates = host.Services.GetRequiredService<IWebhookUpdates>();
         var pull = (await host.Subscriptions.CreateAsync(new WebhookSubscriptionRequest
         {
@@ -59,6 +61,8 @@ public sealed class PullModeTests
         Assert.Equal(7, attempts.Count);
         Assert.All(attempts, a => Assert.Equal((AttemptTrigger.Pull, true, 200), (a.Trigger, a.Succeeded, a.Response!.StatusCode)));
         Assert.Contains(attempts, a => a.MessageId == published[0] && a.Request.Body.Contains("\"n\":0", StringComparison.Ordinal));
+        Assert.Equal(7, pulled.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(pulled.GetMeasurementSnapshot(), m => Assert.Equal("order.created", m.Tags["webhooks.event_type"]));
 
         // Reading past the last page acknowledges it: the feed is empty, and the cursor stays where it was.
         var empty = await updates.ReadAsync(pull.Id, third.Cursor);
