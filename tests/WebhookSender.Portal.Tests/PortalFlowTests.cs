@@ -282,6 +282,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         await page.GotoAsync(host.Url(PortalHost.PortalPath("acme")));
         await page.GetByRole(AriaRole.Button, new() { Name = "Pull: Warehouse feed", Exact = true }).ClickAsync();
         await Expect(page.Locator("[data-pull-backlog]")).ToContainTextAsync("3 messages wait for the reader");
+        await Expect(page.Locator("[data-last-read]")).ToHaveTextAsync("Never read yet.");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send test" })).ToHaveCountAsync(0);
 
         // The reader takes them all and moves its cursor past them.
@@ -291,6 +292,7 @@ public sealed class PortalFlowTests(BrowserFixture browser)
         await page.ReloadAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pull: Warehouse feed", Exact = true }).ClickAsync();
         await Expect(page.Locator("[data-pull-backlog]")).ToContainTextAsync("Read up to date");
+        await Expect(page.Locator("[data-last-read]")).ToContainTextAsync("Last read");
     }
 
     [Fact]

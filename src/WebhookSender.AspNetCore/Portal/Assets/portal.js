@@ -379,10 +379,14 @@ class WebhooksPortal extends HTMLElement {
   /** Where a pull subscription's reader is: how many messages wait for it, and since when. */
   #pullBacklog(id) {
     const shown = h('span', { 'data-pull-backlog': '' }, '…');
-    this.#api.get(`/${q(id)}/updates/backlog`).then(
-      (b) => shown.replaceChildren(b.unread === 0
+    Promise.all([this.#api.get(`/${q(id)}/updates/backlog`), this.#api.get(`/${q(id)}/attempts?limit=1`)]).then(
+      ([b, reads]) => shown.replaceChildren(b.unread === 0
         ? 'Read up to date: no message waits for the reader.'
         : `${b.unread} ${b.unread === 1 ? 'message waits' : 'messages wait'} for the reader, the oldest from ${formatTime(b.oldestAt)}.`,
+      ' ',
+      reads.items[0]
+        ? h('span', { 'data-last-read': '' }, 'Last read ', h('time', { datetime: reads.items[0].startedAt, title: formatTime(reads.items[0].startedAt) }, ago(reads.items[0].startedAt)), '.')
+        : h('span', { 'data-last-read': '' }, 'Never read yet.'),
       h('small', { class: 'muted' }, ' The reader fetches them from the updates endpoint; each read is in the delivery log.')),
       () => shown.replaceChildren('—'));
     return shown;
