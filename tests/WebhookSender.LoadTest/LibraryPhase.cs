@@ -54,6 +54,7 @@ internal static class LibraryPhase
         long failedBefore = attempts.Failed;
         string? dataDirectory = PostgresCpu.DataDirectory(options);
         var serverBefore = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
+        var storedBefore = store.Postgres is { } database ? await StoredBytes.TakeAsync(database) : null;
         var start = Measurement.Take();
         sampler?.Start();
         jit?.Start();
@@ -73,10 +74,17 @@ internal static class LibraryPhase
         sampler?.Print(Console.Error, options.Allocations);
         jit?.Print(Console.Error, options.Jit);
         var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
+        var storedAfter = store.Postgres is { } written ? await StoredBytes.TakeAsync(written) : null;
+        if (storedAfter is not null)
+        {
+            Console.Error.WriteLine(storedAfter.Describe(storedBefore!, options.TotalDeliveries));
+        }
+
         var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with
         {
             WarmUpRounds = warmUpRounds,
             ServerCpuMicrosecondsPerDelivery = dataDirectory is null ? null : serverAfter.MicrosecondsPerDelivery(serverBefore, options.TotalDeliveries),
+            StoredBytesPerDelivery = storedAfter?.PerDelivery(storedBefore!, options.TotalDeliveries),
         };
         Console.Error.WriteLine($"live heap after the run (store and caches full): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0.0} MiB");
         await host.StopAsync();

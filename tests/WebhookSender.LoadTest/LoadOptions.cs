@@ -59,6 +59,12 @@ internal sealed record LoadOptions
     /// <summary>--store-cost: how many writers take turns on the store at once (1: one write at a time).</summary>
     public int Writers { get; init; } = 1;
 
+    /// <summary>
+    /// --store-cost on PostgreSQL: after the measured rounds, let retention remove them, vacuum, and measure how much a
+    /// second run of the same size still grows the tables.
+    /// </summary>
+    public bool Reuse { get; init; }
+
     /// <summary>--isolation: the share of each event's subscriptions, in percent, that point at hostile endpoints.</summary>
     public int DeadPercent { get; init; } = 20;
 
@@ -112,6 +118,7 @@ internal sealed record LoadOptions
                 "jit" => options with { Jit = Int(value) },
                 "retain" => options with { Retain = Int(value) },
                 "writers" => options with { Writers = Int(value) },
+                "reuse" => options with { Reuse = bool.Parse(value) },
                 "dead" => options with { DeadPercent = Int(value) },
                 "timeout" => options with { AttemptTimeoutMs = Int(value) },
                 "rate" => options with { EventsPerSecond = Int(value) },
@@ -133,7 +140,7 @@ internal sealed record LoadOptions
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres retain=N (in-memory: attempts and messages kept; default the store's) phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
-        "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once); with --isolation also dead=20 (percent of subscriptions on hostile endpoints) timeout=2000 (attempt timeout, ms) rate=500 (events/s)";
+        "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once) reuse=false (PostgreSQL: a second run after retention); with --isolation also dead=20 (percent of subscriptions on hostile endpoints) timeout=2000 (attempt timeout, ms) rate=500 (events/s)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -42,6 +42,9 @@ internal sealed record PhaseResult
     /// <summary>PostgreSQL's CPU over the measured phase, per delivery, when measured (see <see cref="PostgresCpu"/>).</summary>
     public double? ServerCpuMicrosecondsPerDelivery { get; init; }
 
+    /// <summary>What the webhook tables grew by over the measured phase, per delivery, on PostgreSQL (see <see cref="StoredBytes"/>).</summary>
+    public double? StoredBytesPerDelivery { get; init; }
+
     /// <summary>The sender process's peak resident set (VmHWM), including start-up and warm-up.</summary>
     public double PeakMemoryMiB { get; init; }
 

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using WebhookSender.EntityFrameworkCore;
 using WebhookSender.Storage;
 
 namespace WebhookSender.LoadTest;
@@ -20,7 +23,13 @@ internal static class StoreCostPhase
     {
         var services = new ServiceCollection().AddLogging();
         var webhooks = services.AddWebhooks().AddEventType(Payload.EventType, "A load test event");
-        await using var cleanup = await StoreSetup.ConfigureAsync(webhooks, options);
+        await using var run = await StoreSetup.ConfigureAsync(webhooks, options);
+        if (options.Reuse)
+        {
+            // Everything succeeded is past its retention at once; the cleanup runs only when started below.
+            services.Configure<EntityFrameworkStoreOptions>(o => (o.SucceededRetention, o.CleanupInterval) = (TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)));
+        }
+
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<IWebhookStore>();
         var queue = provider.GetRequiredService<IDeliveryQueue>();
@@ -39,10 +48,12 @@ internal static class StoreCostPhase
         await Measurement.WarmUpAsync(() => RoundsAsync(Math.Max(1, options.WarmupDeliveries / options.Subscriptions / 2)));
         string? dataDirectory = PostgresCpu.DataDirectory(options);
         var serverBefore = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
+        var storedBefore = run.Postgres is { } database ? await StoredBytes.TakeAsync(database) : null;
         var start = Measurement.Take();
         await RoundsAsync(options.Events);
         var end = Measurement.Take();
         var serverAfter = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
+        var storedAfter = run.Postgres is { } written ? await StoredBytes.TakeAsync(written) : null;
 
         int deliveries = options.Events * options.Subscriptions;
         var figures = start.Complete(end, deliveries, new PhaseResult { Phase = "store", Store = options.Store });
@@ -53,7 +64,43 @@ internal static class StoreCostPhase
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"store cost  {options.Store,-9} {deliveries} deliveries ({options.Events} × {options.Subscriptions}, {options.Writers} at once): wall {wall,6:F1} µs/delivery  " +
             $"sender CPU {figures.CpuMicrosecondsPerDelivery,6:F1} µs/delivery  {figures.AllocatedBytesPerDelivery,7:F0} B/delivery  {server}"));
+        if (storedAfter is not null)
+        {
+            Console.WriteLine($"            {storedAfter.Describe(storedBefore!, deliveries)}");
+        }
+
+        if (options.Reuse && run.Postgres is { } reused)
+        {
+            await RetainNothingAsync(provider, reused);
+            var emptied = await StoredBytes.TakeAsync(reused);
+            await RoundsAsync(options.Events);
+            var again = await StoredBytes.TakeAsync(reused);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"            the tables: {Mib(storedAfter!)} after the run, {Mib(emptied)} once retention removed it and VACUUM ran, {Mib(again)} after the same run again"));
+        }
+
         return 0;
+    }
+
+    private static string Mib(StoredBytes stored) => string.Create(CultureInfo.InvariantCulture, $"{stored.Total / 1048576.0:F1} MiB");
+
+    /// <summary>
+    /// Runs the store's retention cleanup until no delivery is left, then VACUUM, as autovacuum would after a cleanup
+    /// pass: the room of the removed rows is then free for new ones.
+    /// </summary>
+    private static async Task RetainNothingAsync(IServiceProvider provider, string connection)
+    {
+        var cleanup = provider.GetServices<IHostedService>().Single(s => s.GetType().Name == "RetentionCleanup");
+        await cleanup.StartAsync(CancellationToken.None);
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        while (await new NpgsqlCommand("SELECT count(*) FROM webhook_deliveries", db).ExecuteScalarAsync() is not 0L)
+        {
+            await Task.Delay(500);
+        }
+
+        await cleanup.StopAsync(CancellationToken.None);
+        await new NpgsqlCommand("VACUUM", db).ExecuteNonQueryAsync();
     }
 
     /// <summary>One message stored leased with a delivery per subscription; then every lease ends, succeeded, with its attempt.</summary>

@@ -34,7 +34,7 @@ internal sealed class LoadTestDbContext(DbContextOptions<LoadTestDbContext> opti
 /// </summary>
 internal static class StoreSetup
 {
-    public static async Task<IAsyncDisposable> ConfigureAsync(IWebhooksBuilder webhooks, LoadOptions options)
+    public static async Task<StoreRun> ConfigureAsync(IWebhooksBuilder webhooks, LoadOptions options)
     {
         switch (options.Store)
         {
@@ -48,7 +48,7 @@ internal static class StoreSetup
                         o.MaxAttempts = o.MaxRetainedMessages = options.Retain;
                     }
                 });
-                return NothingToClean.Instance;
+                return new StoreRun(null, () => Task.CompletedTask);
 
             case StoreKind.Sqlite:
             {
@@ -57,7 +57,7 @@ internal static class StoreSetup
                 await CreateSchemaAsync(Configure, "PRAGMA journal_mode=WAL;"); // readers beside the writer, as a host would set it
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
                 webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
-                return new Cleanup(() =>
+                return new StoreRun(null, () =>
                 {
                     SqliteConnection.ClearAllPools();
                     foreach (string file in new[] { path, path + "-wal", path + "-shm" })
@@ -88,7 +88,7 @@ internal static class StoreSetup
                 await CreateSchemaAsync(Configure, null);
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
                 webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
-                return new Cleanup(async () =>
+                return new StoreRun(connection, async () =>
                 {
                     NpgsqlConnection.ClearAllPools();
                     await AdminAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
@@ -118,17 +118,5 @@ internal static class StoreSetup
         await admin.OpenAsync();
         await using var command = new NpgsqlCommand(sql, admin);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await cleanup();
-    }
-
-    private sealed class NothingToClean : IAsyncDisposable
-    {
-        public static readonly NothingToClean Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

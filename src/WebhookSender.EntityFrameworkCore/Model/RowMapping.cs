@@ -129,7 +129,8 @@ internal static class RowMapping
         HoldReason = row.HoldReason,
     };
 
-    public static AttemptRow ToRow(DeliveryAttempt attempt) => new()
+    /// <summary>The attempt's row; given a digest, without the request body, which is then stored apart (see <see cref="AttemptRows"/>).</summary>
+    public static AttemptRow ToRow(DeliveryAttempt attempt, long? bodyDigest = null) => new()
     {
         Id = attempt.Id.ToString("N"),
         DeliveryId = attempt.DeliveryId,
@@ -142,13 +143,27 @@ internal static class RowMapping
         StartedAt = Ticks(attempt.StartedAt),
         Duration = attempt.Duration.Ticks,
         Succeeded = attempt.Succeeded,
-        Request = JsonSerializer.Serialize(attempt.Request, Json),
+        Request = JsonSerializer.Serialize(bodyDigest is null ? attempt.Request : attempt.Request with { Body = string.Empty }, Json),
+        BodyDigest = bodyDigest,
         Response = attempt.Response is null ? null : JsonSerializer.Serialize(attempt.Response, Json),
         Error = attempt.Error,
         Warnings = attempt.Warnings.Count == 0 ? null : JsonSerializer.Serialize(attempt.Warnings, Json),
     };
 
-    public static DeliveryAttempt ToModel(AttemptRow row) => new()
+    /// <summary>The attempt of a row, with its request body from <paramref name="bodies"/> when it is kept apart.</summary>
+    public static DeliveryAttempt ToModel(AttemptRow row, IReadOnlyDictionary<(string MessageId, long Digest), string> bodies)
+    {
+        var attempt = ToModel(row);
+        if (row.BodyDigest is not { } digest)
+        {
+            return attempt;
+        }
+
+        // A body is removed only with its message, after every delivery of it; "" if it is gone all the same.
+        return attempt with { Request = attempt.Request with { Body = bodies.GetValueOrDefault((row.MessageId, digest), string.Empty) } };
+    }
+
+    private static DeliveryAttempt ToModel(AttemptRow row) => new()
     {
         Id = Guid.ParseExact(row.Id, "N"),
         DeliveryId = row.DeliveryId,

@@ -9,6 +9,7 @@ internal static class TableNames
     public const string Deliveries = "webhook_deliveries";
     public const string Queue = "webhook_queue";
     public const string Attempts = "webhook_attempts";
+    public const string Bodies = "webhook_bodies";
     public const string Instances = "webhook_instances";
     public const string Limits = "webhook_limits";
     public const string Feed = "webhook_feed";

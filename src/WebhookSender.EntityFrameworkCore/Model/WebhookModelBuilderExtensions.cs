@@ -7,7 +7,7 @@ public static class WebhookModelBuilderExtensions
 {
     /// <summary>
     /// Adds the <c>webhook_subscriptions</c>, <c>webhook_subscription_event_types</c>, <c>webhook_messages</c>,
-    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c>, <c>webhook_instances</c> and <c>webhook_limits</c> tables, with the indexes that
+    /// <c>webhook_deliveries</c>, <c>webhook_queue</c>, <c>webhook_attempts</c>, <c>webhook_bodies</c>, <c>webhook_instances</c>, <c>webhook_limits</c> and <c>webhook_feed</c> tables, with the indexes that
     /// leasing due deliveries and matching subscriptions need. Call it from <c>OnModelCreating</c> of the context passed to
     /// <c>AddEntityFrameworkStore&lt;TContext&gt;()</c>, then add a migration (<c>dotnet ef migrations add AddWebhooks</c>).
     /// </summary>
@@ -138,6 +138,7 @@ public static class WebhookModelBuilderExtensions
             entity.Property(a => a.Duration).HasColumnName("duration");
             entity.Property(a => a.Succeeded).HasColumnName("succeeded");
             entity.Property(a => a.Request).HasColumnName("request");
+            entity.Property(a => a.BodyDigest).HasColumnName("body_digest");
             entity.Property(a => a.Response).HasColumnName("response");
             entity.Property(a => a.Error).HasColumnName("error");
             entity.Property(a => a.Warnings).HasColumnName("warnings");
@@ -145,6 +146,16 @@ public static class WebhookModelBuilderExtensions
             entity.HasIndex(a => new { a.SubscriptionId, a.StartedAt }).HasDatabaseName("ix_webhook_attempts_subscription_id");
             entity.HasIndex(a => a.DeliveryId).HasDatabaseName("ix_webhook_attempts_delivery_id");
             entity.HasIndex(a => a.MessageId).HasDatabaseName("ix_webhook_attempts_message_id");
+        });
+
+        // Request bodies, once per message and body: written with the attempts, read by key, removed with the message.
+        modelBuilder.Entity<BodyRow>(entity =>
+        {
+            entity.ToTable(TableNames.Bodies, schema);
+            entity.HasKey(b => new { b.MessageId, b.Digest });
+            entity.Property(b => b.MessageId).HasColumnName("message_id");
+            entity.Property(b => b.Digest).HasColumnName("digest").ValueGeneratedNever();
+            entity.Property(b => b.Body).HasColumnName("body");
         });
 
         // One row per running instance, written every HeartbeatInterval: a handful of rows, never worth an index.
@@ -207,7 +218,7 @@ public static class WebhookModelBuilderExtensions
     /// </summary>
     private static void UseByteOrderOnPostgreSql(ModelBuilder modelBuilder)
     {
-        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(InstanceRow), typeof(LimitRow), typeof(FeedRow)];
+        Type[] tables = [typeof(SubscriptionRow), typeof(SubscriptionEventTypeRow), typeof(MessageRow), typeof(DeliveryRow), typeof(QueueRow), typeof(AttemptRow), typeof(BodyRow), typeof(InstanceRow), typeof(LimitRow), typeof(FeedRow)];
         foreach (var type in tables)
         {
             foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties().Where(p => p.ClrType == typeof(string)))

@@ -37,6 +37,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     private readonly Table _feedInsert;
     private readonly string _insertFeed;
     private readonly string _insertAttempts;
+    private readonly string _insertBodies;
     private readonly string _endLeases;
     private readonly string _pushNewInLine;
 
@@ -51,6 +52,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
         _feedInsert = FeedInsert(withTransaction: false);
         _insertFeed = Insert(_feedInsert);
         _insertAttempts = Insert(Attempts);
+        _insertBodies = Insert(Bodies) + " ON CONFLICT DO NOTHING"; // the message's other attempts may have stored it
 
         // One statement: v holds the leases (c0 delivery id, c1 token, c2 next available time or NULL once finished,
         // c3 batch key, then the delivery's new state). The queue rows still carrying their token are removed or put back,
@@ -115,7 +117,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
     }
 
     public override async Task<bool[]> EndLeasesAsync(
-        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken)
+        DbContext context, AttemptRows attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken)
     {
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -137,10 +139,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
             }
 
             Add(batch, _endLeases, values);
-            if (attempts.Count > 0)
-            {
-                AddInsert(batch, _insertAttempts, Attempts, attempts);
-            }
+            AddAttempts(batch, attempts);
 
             await PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
             var written = new HashSet<string>(StringComparer.Ordinal);
@@ -161,7 +160,7 @@ internal sealed class PostgreSqlRowWriter : RowWriter
         }
     }
 
-    public override async Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken)
+    public override async Task InsertAttemptsAsync(DbContext context, AttemptRows attempts, CancellationToken cancellationToken)
     {
         if (attempts.Count == 0)
         {
@@ -170,9 +169,22 @@ internal sealed class PostgreSqlRowWriter : RowWriter
 
         await using var batch = context.Database.GetDbConnection().CreateBatch();
         batch.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        AddInsert(batch, _insertAttempts, Attempts, attempts);
+        AddAttempts(batch, attempts);
         await PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void AddAttempts(DbBatch batch, AttemptRows attempts)
+    {
+        if (attempts.Bodies.Count > 0)
+        {
+            AddInsert(batch, _insertBodies, Bodies, attempts.Bodies);
+        }
+
+        if (attempts.Count > 0)
+        {
+            AddInsert(batch, _insertAttempts, Attempts, attempts.Attempts);
+        }
     }
 
     private Task PrepareAsync(DbBatch batch, CancellationToken cancellationToken) =>

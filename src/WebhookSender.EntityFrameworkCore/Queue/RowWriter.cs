@@ -32,6 +32,7 @@ internal abstract class RowWriter
         Deliveries = Of(typeof(DeliveryRow));
         Queue = Of(typeof(QueueRow));
         Attempts = Of(typeof(AttemptRow));
+        Bodies = Of(typeof(BodyRow));
         Feed = Of(typeof(FeedRow));
         EndedState = [.. EndedLeaseProperties.Select(Deliveries.Column)];
         QueuedId = Queue.Column(nameof(QueueRow.DeliveryId)).Name;
@@ -50,6 +51,8 @@ internal abstract class RowWriter
     private protected Table Queue { get; }
 
     private protected Table Attempts { get; }
+
+    private protected Table Bodies { get; }
 
     private protected Table Feed { get; }
 
@@ -107,14 +110,14 @@ internal abstract class RowWriter
     public abstract Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically logs the attempts and, for each lease whose queue row still carries its token, removes the row (the
+    /// Atomically logs the attempts (with the bodies not stored yet) and, for each lease whose queue row still carries its token, removes the row (the
     /// delivery finished) or puts it back at its next due time, and writes the delivery's new state. Returns, for each
     /// lease, whether it was still held.
     /// </summary>
-    public abstract Task<bool[]> EndLeasesAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken);
+    public abstract Task<bool[]> EndLeasesAsync(DbContext context, AttemptRows attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken);
 
     /// <summary>Appends attempts to the log in the context's current transaction (a pull read logs one per message it took).</summary>
-    public abstract Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken);
+    public abstract Task InsertAttemptsAsync(DbContext context, AttemptRows attempts, CancellationToken cancellationToken);
 
     /// <summary>A mapped column: its delimited name, its type, and how to read it from a row.</summary>
     internal sealed record Column(string Name, string Property, Type ClrType, Func<object?, object?> Read);

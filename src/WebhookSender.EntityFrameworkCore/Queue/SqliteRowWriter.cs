@@ -35,10 +35,10 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
         }, cancellationToken);
 
     public override Task<bool[]> EndLeasesAsync(
-        DbContext context, IReadOnlyList<AttemptRow> attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken) =>
+        DbContext context, AttemptRows attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken) =>
         EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
-            await InsertAsync(context, Attempts, attempts, cancellationToken).ConfigureAwait(false);
+            await InsertAttemptsAsync(context, attempts, cancellationToken).ConfigureAwait(false);
             string stillHeld = $"WHERE {QueuedId} = $id AND {QueuedLease} = $lease";
             await using var finish = Command(context, $"DELETE FROM {Queue.Name} {stillHeld}");
             await using var requeue = Command(context, $"UPDATE {Queue.Name} SET {AvailableAt} = $available, {BatchKey} = $batch, {Requeued} {stillHeld}");
@@ -83,17 +83,21 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
             return held;
         }, cancellationToken);
 
-    public override Task InsertAttemptsAsync(DbContext context, IReadOnlyList<AttemptRow> attempts, CancellationToken cancellationToken) =>
-        InsertAsync(context, Attempts, attempts, cancellationToken);
+    public override async Task InsertAttemptsAsync(DbContext context, AttemptRows attempts, CancellationToken cancellationToken)
+    {
+        // The message's other attempts may have stored the body already.
+        await InsertAsync(context, Bodies, attempts.Bodies, cancellationToken, " ON CONFLICT DO NOTHING").ConfigureAwait(false);
+        await InsertAsync(context, Attempts, attempts.Attempts, cancellationToken).ConfigureAwait(false);
+    }
 
-    private static async Task InsertAsync<TRow>(DbContext context, Table table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+    private static async Task InsertAsync<TRow>(DbContext context, Table table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken, string conflict = "")
     {
         if (rows.Count == 0)
         {
             return;
         }
 
-        await using var command = Command(context, $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, c) => $"$p{c}"))})");
+        await using var command = Command(context, $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, c) => $"$p{c}"))}){conflict}");
         var parameters = table.Columns.Select((_, c) => Parameter(command, $"$p{c}")).ToArray();
         foreach (var row in rows)
         {

@@ -8,7 +8,7 @@ namespace WebhookSender.EntityFrameworkCore;
 /// <summary>
 /// The hosted retention cleanup: every <see cref="EntityFrameworkStoreOptions.CleanupInterval"/> removes succeeded and
 /// failed deliveries completed longer ago than their retention, with their attempts (request and response bodies),
-/// then messages left without deliveries. Pending deliveries and their messages are never touched. Idle when no
+/// then messages left without deliveries, with the request bodies their attempts sent. Pending deliveries and their messages are never touched. Idle when no
 /// retention is set.
 /// </summary>
 internal sealed class RetentionCleanup(
@@ -204,11 +204,21 @@ internal sealed class RetentionCleanup(
                 return removed;
             }
 
-            // Re-checked in the delete: a redelivery may have added a delivery since the ids were read.
-            removed += await context.Set<MessageRow>()
-                .Where(m => ids.Contains(m.Id) && !deliveries.Any(d => d.MessageId == m.Id))
-                .ExecuteDeleteAsync(cancellationToken)
-                .ConfigureAwait(false);
+            // Re-checked in the delete: a redelivery may have added a delivery since the ids were read. The request bodies
+            // the message's attempts sent go with it.
+            var messages = context.Set<MessageRow>();
+            removed += await EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
+            {
+                int count = await messages
+                    .Where(m => ids.Contains(m.Id) && !deliveries.Any(d => d.MessageId == m.Id))
+                    .ExecuteDeleteAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                await context.Set<BodyRow>()
+                    .Where(b => ids.Contains(b.MessageId) && !messages.Any(m => m.Id == b.MessageId))
+                    .ExecuteDeleteAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                return count;
+            }, cancellationToken).ConfigureAwait(false);
             if (ids.Count < batchSize)
             {
                 return removed;

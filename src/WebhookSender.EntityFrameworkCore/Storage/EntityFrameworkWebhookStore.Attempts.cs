@@ -86,7 +86,7 @@ internal sealed partial class EntityFrameworkWebhookStore
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             var items = page.Take(limit).ToList();
             string? next = page.Count > limit ? PageCursor.Encode(items[^1].StartedAt, items[^1].Id) : null;
-            return new WebhookPage<DeliveryAttempt>([.. items.Select(RowMapping.ToModel)], next);
+            return new WebhookPage<DeliveryAttempt>(await WithBodiesAsync(lease.Context, items, cancellationToken).ConfigureAwait(false), next);
         });
     }
 
@@ -97,7 +97,18 @@ internal sealed partial class EntityFrameworkWebhookStore
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
             var row = await lease.Context.Set<AttemptRow>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == key, cancellationToken).ConfigureAwait(false);
-            return row is null ? null : RowMapping.ToModel(row);
+            return row is null ? null : (await WithBodiesAsync(lease.Context, [row], cancellationToken).ConfigureAwait(false))[0];
         });
+    }
+
+    /// <summary>The attempts of <paramref name="rows"/>, with the request bodies kept apart read back in one query.</summary>
+    private static async Task<List<DeliveryAttempt>> WithBodiesAsync(DbContext context, IReadOnlyList<AttemptRow> rows, CancellationToken cancellationToken)
+    {
+        var messageIds = rows.Where(r => r.BodyDigest is not null).Select(r => r.MessageId).Distinct(StringComparer.Ordinal).ToList();
+        var bodies = messageIds.Count == 0
+            ? new Dictionary<(string, long), string>()
+            : await context.Set<BodyRow>().AsNoTracking().Where(b => messageIds.Contains(b.MessageId))
+                .ToDictionaryAsync(b => (b.MessageId, b.Digest), b => b.Body, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(row => RowMapping.ToModel(row, bodies))];
     }
 }

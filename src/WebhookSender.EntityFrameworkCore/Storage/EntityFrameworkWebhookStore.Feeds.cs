@@ -68,7 +68,7 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookFeedStore
                     await context.Set<DeliveryRow>().Where(d => taken.Contains(d.Id))
                         .ExecuteUpdateAsync(d => d.SetProperty(x => x.AttemptCount, x => x.AttemptCount + 1).SetProperty(x => x.LastAttemptAt, readAt).SetProperty(x => x.LastStatusCode, 200), cancellationToken)
                         .ConfigureAwait(false);
-                    await Queries(context).Rows.InsertAttemptsAsync(context, [.. attempts.Select(RowMapping.ToRow)], cancellationToken).ConfigureAwait(false);
+                    await Queries(context).Rows.InsertAttemptsAsync(context, AttemptRows.From(attempts), cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;

@@ -90,7 +90,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             return [];
         }
 
-        var attempts = ends.Where(e => e.Attempt is not null).Select(e => RowMapping.ToRow(e.Attempt!)).ToList();
+        var attempts = AttemptRows.From(ends.Where(e => e.Attempt is not null).Select(e => e.Attempt!));
         var rows = ends.Select(e => new EndedLease(RowMapping.ToRow(e.Delivery), e.Lease.LeaseId, RowMapping.ToQueueRow(e.Delivery))).ToList();
         string what = ends.Count == 1 ? $"ending the lease of delivery '{ends[0].Delivery.Id}'" : $"ending {ends.Count} leases";
         var held = await GuardAsync(what, async () =>

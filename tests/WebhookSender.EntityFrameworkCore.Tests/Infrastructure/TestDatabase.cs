@@ -106,7 +106,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public async Task ClearAsync()
     {
         await using var context = NewContext();
-        foreach (string table in new[] { "webhook_instances", "webhook_attempts", "webhook_feed", "webhook_limits", "webhook_queue", "webhook_deliveries", "webhook_messages", "webhook_subscription_event_types", "webhook_subscriptions", "orders" })
+        foreach (string table in new[] { "webhook_instances", "webhook_attempts", "webhook_bodies", "webhook_feed", "webhook_limits", "webhook_queue", "webhook_deliveries", "webhook_messages", "webhook_subscription_event_types", "webhook_subscriptions", "orders" })
         {
             string sql = "DELETE FROM " + table; // constant names
             await context.Database.ExecuteSqlRawAsync(sql);

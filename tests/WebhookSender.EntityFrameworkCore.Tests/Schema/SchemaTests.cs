@@ -16,7 +16,7 @@ public sealed class SchemaTests
         await using var context = database.NewContext();
         var tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()).Where(t => t != "orders").Order().ToList();
 
-        Assert.Equal(["webhook_attempts", "webhook_deliveries", "webhook_feed", "webhook_instances", "webhook_limits", "webhook_messages", "webhook_queue", "webhook_subscription_event_types", "webhook_subscriptions"], tables);
+        Assert.Equal(["webhook_attempts", "webhook_bodies", "webhook_deliveries", "webhook_feed", "webhook_instances", "webhook_limits", "webhook_messages", "webhook_queue", "webhook_subscription_event_types", "webhook_subscriptions"], tables);
         Assert.Contains(Indexes(context, typeof(QueueRow)), columns => columns == "available_at,delivery_id");
         Assert.Contains(Indexes(context, typeof(QueueRow)), columns => columns == "order_key,ordered_at,delivery_id");
         Assert.Contains(Indexes(context, typeof(SubscriptionEventTypeRow)), columns => columns == "tenant_id,event_type,subscription_id");
