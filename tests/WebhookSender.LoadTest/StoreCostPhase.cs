@@ -94,13 +94,15 @@ internal static class StoreCostPhase
         await cleanup.StartAsync(CancellationToken.None);
         await using var db = new NpgsqlConnection(connection);
         await db.OpenAsync();
-        while (await new NpgsqlCommand("SELECT count(*) FROM webhook_deliveries", db).ExecuteScalarAsync() is not 0L)
+        await using var left = new NpgsqlCommand("SELECT count(*) FROM webhook_deliveries", db);
+        while (await left.ExecuteScalarAsync() is not 0L)
         {
             await Task.Delay(500);
         }
 
         await cleanup.StopAsync(CancellationToken.None);
-        await new NpgsqlCommand("VACUUM", db).ExecuteNonQueryAsync();
+        await using var vacuum = new NpgsqlCommand("VACUUM", db);
+        await vacuum.ExecuteNonQueryAsync();
     }
 
     /// <summary>One message stored leased with a delivery per subscription; then every lease ends, succeeded, with its attempt.</summary>

@@ -11,8 +11,6 @@ namespace WebhookSender.EntityFrameworkCore;
 /// </summary>
 internal sealed record AttemptRows(IReadOnlyList<AttemptRow> Attempts, IReadOnlyList<BodyRow> Bodies)
 {
-    public static AttemptRows Empty { get; } = new([], []);
-
     public int Count => Attempts.Count;
 
     public static AttemptRows From(IEnumerable<DeliveryAttempt> attempts)
@@ -43,7 +41,7 @@ internal sealed record AttemptRows(IReadOnlyList<AttemptRow> Attempts, IReadOnly
     }
 
     /// <summary>The first 8 bytes of the SHA-256 of the body's UTF-16 code units: the same on every instance.</summary>
-    public static long Digest(string body)
+    private static long Digest(string body)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(MemoryMarshal.AsBytes(body.AsSpan()), hash);

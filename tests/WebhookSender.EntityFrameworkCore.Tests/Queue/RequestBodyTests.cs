@@ -20,7 +20,7 @@ public sealed class RequestBodyTests
     public async Task A_fan_out_keeps_each_body_once_and_every_attempt_reads_its_own(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var services = BuildProvider(database, new FakeTimeProvider(Start), _ => { });
+        await using var services = StoreServices.Build(database, new FakeTimeProvider(Start), _ => { });
         var store = services.GetRequiredService<IWebhookStore>();
         var queue = services.GetRequiredService<IDeliveryQueue>();
 
@@ -59,7 +59,7 @@ public sealed class RequestBodyTests
     {
         await using var database = await TestDatabase.CreateSqliteAsync();
         var clock = new FakeTimeProvider(Start);
-        await using var services = BuildProvider(database, clock, o => o.SucceededRetention = TimeSpan.FromDays(1));
+        await using var services = StoreServices.Build(database, clock, o => o.SucceededRetention = TimeSpan.FromDays(1));
         var store = services.GetRequiredService<IWebhookStore>();
         var queue = services.GetRequiredService<IDeliveryQueue>();
         var cleanup = services.GetRequiredService<RetentionCleanup>();
@@ -91,14 +91,4 @@ public sealed class RequestBodyTests
         Request = new AttemptRequest("POST", "https://receiver.example/hooks", new Dictionary<string, string> { ["webhook-id"] = delivery.MessageId }, body),
         Response = new AttemptResponse(succeeded ? 200 : 500, new Dictionary<string, string>(), ""),
     };
-
-    private static ServiceProvider BuildProvider(TestDatabase database, TimeProvider clock, Action<EntityFrameworkStoreOptions> configure)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(clock);
-        services.AddDbContext<TestDbContext>(database.Configure);
-        services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(configure);
-        return services.BuildServiceProvider();
-    }
 }

@@ -17,7 +17,7 @@ public sealed class RetentionTests
     {
         await using var database = await TestDatabase.CreateSqliteAsync();
         var clock = new FakeTimeProvider(Start);
-        await using var provider = BuildProvider(database, clock, o =>
+        await using var provider = StoreServices.Build(database, clock, o =>
         {
             o.SucceededRetention = TimeSpan.FromDays(1);
             o.FailedRetention = TimeSpan.FromDays(7);
@@ -67,7 +67,7 @@ public sealed class RetentionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(Start);
-        await using var services = BuildProvider(database, clock, o =>
+        await using var services = StoreServices.Build(database, clock, o =>
         {
             o.SucceededRetention = TimeSpan.FromDays(1);
             o.FailedRetention = TimeSpan.FromDays(7);
@@ -151,7 +151,7 @@ public sealed class RetentionTests
     {
         await using var database = await TestDatabase.CreateSqliteAsync();
         var clock = new FakeTimeProvider(Start);
-        await using var provider = BuildProvider(database, clock, o =>
+        await using var provider = StoreServices.Build(database, clock, o =>
         {
             o.UnreadRetention = TimeSpan.FromDays(3);
             o.FailedRetention = TimeSpan.FromDays(7);
@@ -174,16 +174,6 @@ public sealed class RetentionTests
         Assert.Equal((0, 1, 1), await cleanup.RunOnceAsync(None));
         Assert.Null(await store.GetDeliveryAsync("dlv_old", None));
         Assert.Equal(DeliveryStatus.Failed, (await store.GetDeliveryAsync("dlv_new", None))!.Status);
-    }
-
-    private static ServiceProvider BuildProvider(TestDatabase database, TimeProvider clock, Action<EntityFrameworkStoreOptions> configure)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(clock);
-        services.AddDbContext<TestDbContext>(database.Configure);
-        services.AddWebhooks().AddEntityFrameworkStore<TestDbContext>(configure);
-        return services.BuildServiceProvider();
     }
 }
 
