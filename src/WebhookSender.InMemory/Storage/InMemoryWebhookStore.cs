@@ -22,9 +22,8 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
     private readonly TimeProvider _timeProvider;
     private readonly int _maxPendingDeliveries;
     private readonly int _maxRetainedMessages;
-    private readonly int _maxAttempts;
     private readonly long _maxPayloadBytes;
-    private readonly long _maxAttemptBytes;
+    private readonly AttemptLog _attempts;
     private readonly TimeSpan? _unreadRetention;
 
     public InMemoryWebhookStore(TimeProvider timeProvider, IOptions<InMemoryStoreOptions> options)
@@ -42,9 +41,8 @@ internal sealed partial class InMemoryWebhookStore : IWebhookStore, IDeliveryQue
         _timeProvider = timeProvider;
         _maxPendingDeliveries = value.MaxPendingDeliveries;
         _maxRetainedMessages = value.MaxRetainedMessages;
-        _maxAttempts = value.MaxAttempts;
         _maxPayloadBytes = value.MaxRetainedPayloadBytes;
-        _maxAttemptBytes = value.MaxAttemptBytes;
+        _attempts = new AttemptLog(value.MaxAttempts, value.MaxAttemptBytes);
         _unreadRetention = value.UnreadRetention is { } unread && unread <= TimeSpan.Zero
             ? throw new ArgumentOutOfRangeException("options.Value.UnreadRetention", unread, "InMemoryStoreOptions.UnreadRetention must be positive, or null to keep unread pull messages until read.")
             : value.UnreadRetention;

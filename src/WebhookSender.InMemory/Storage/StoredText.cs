@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace WebhookSender.InMemory;
@@ -42,7 +43,35 @@ internal sealed class StoredText
 
     public override string ToString() => _text ?? Encoding.UTF8.GetString(_bytes!);
 
-    /// <summary>Whether <paramref name="other"/> holds the same text.</summary>
-    public bool SameAs(StoredText other) =>
-        _bytes is not null && other._bytes is not null ? _bytes.AsSpan().SequenceEqual(other._bytes) : string.Equals(ToString(), other.ToString(), StringComparison.Ordinal);
+    /// <summary>Whether this holds <paramref name="text"/>; compared in a rented buffer, so a match costs no copy to keep.</summary>
+    public bool Holds(string text)
+    {
+        if (_text is not null)
+        {
+            return string.Equals(_text, text, StringComparison.Ordinal);
+        }
+
+        try
+        {
+            if (Strict.GetByteCount(text) != _bytes!.Length)
+            {
+                return false;
+            }
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_bytes.Length);
+        try
+        {
+            int length = Strict.GetBytes(text, buffer);
+            return buffer.AsSpan(0, length).SequenceEqual(_bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

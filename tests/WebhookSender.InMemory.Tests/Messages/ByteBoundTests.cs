@@ -96,7 +96,11 @@ public sealed class ByteBoundTests
 
         Assert.Equal(text, read.Request.Body);
         Assert.Equal(text + " (response)", read.Response!.Body);
-        Assert.Equal(attempt, read);
+
+        // The log keeps the headers and warnings, not the caller's collections: they come back as equal, fresh ones.
+        Assert.Equal(attempt, read with { Request = read.Request with { Headers = attempt.Request.Headers }, Response = read.Response with { Headers = attempt.Response!.Headers }, Warnings = attempt.Warnings });
+        Assert.Equal(attempt.Request.Headers, read.Request.Headers);
+        Assert.Equal(attempt.Warnings, read.Warnings);
     }
 
     private static WebhookMessage Large(string id) => ContractData.Message(id) with { Data = LargeData };
