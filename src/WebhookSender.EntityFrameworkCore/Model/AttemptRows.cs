@@ -13,7 +13,9 @@ internal sealed record AttemptRows(IReadOnlyList<AttemptRow> Attempts, IReadOnly
 {
     public int Count => Attempts.Count;
 
-    public static AttemptRows From(IEnumerable<DeliveryAttempt> attempts)
+    /// <param name="attempts">The attempts to log.</param>
+    /// <param name="stored">Bodies known to be stored already, which are then not written again.</param>
+    public static AttemptRows From(IEnumerable<DeliveryAttempt> attempts, StoredBodyKeys? stored = null)
     {
         var rows = new List<AttemptRow>();
         var bodies = new List<BodyRow>();
@@ -29,7 +31,7 @@ internal sealed record AttemptRows(IReadOnlyList<AttemptRow> Attempts, IReadOnly
 
             long digest = Digest(attempt.Request.Body);
             rows.Add(RowMapping.ToRow(attempt, digest));
-            if ((seen ??= []).Add((attempt.MessageId, digest)))
+            if ((seen ??= []).Add((attempt.MessageId, digest)) && stored?.Contains(attempt.MessageId, digest) != true)
             {
                 bodies.Add(new BodyRow { MessageId = attempt.MessageId, Digest = digest, Body = attempt.Request.Body });
             }

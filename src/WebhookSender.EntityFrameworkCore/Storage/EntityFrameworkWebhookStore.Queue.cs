@@ -90,7 +90,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             return [];
         }
 
-        var attempts = AttemptRows.From(ends.Where(e => e.Attempt is not null).Select(e => e.Attempt!));
+        var attempts = AttemptRows.From(ends.Where(e => e.Attempt is not null).Select(e => e.Attempt!), _storedBodies);
         var rows = ends.Select(e => new EndedLease(RowMapping.ToRow(e.Delivery), e.Lease.LeaseId, RowMapping.ToQueueRow(e.Delivery))).ToList();
         string what = ends.Count == 1 ? $"ending the lease of delivery '{ends[0].Delivery.Id}'" : $"ending {ends.Count} leases";
         var held = await GuardAsync(what, async () =>
@@ -99,6 +99,7 @@ internal sealed partial class EntityFrameworkWebhookStore
             return await WriteAsync(lease.Context, () => Queries(lease.Context).Rows.EndLeasesAsync(lease.Context, attempts, rows, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
         }).ConfigureAwait(false);
+        _storedBodies.Add(attempts.Bodies);
 
         if (ends.Where((end, i) => held[i] && end.Delivery.Status == DeliveryStatus.Queued).Any())
         {

@@ -27,6 +27,9 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
     // (publish, lease, end of lease) here instead keeps them from sleeping on each other.
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
 
+    // Bodies of the lease ends' attempts that are stored already: about as many as the messages in flight, and more.
+    private readonly StoredBodyKeys _storedBodies = new(capacity: 4096);
+
     public EntityFrameworkWebhookStore(
         IWebhookContextFactory contexts,
         SubscriptionDocuments documents,

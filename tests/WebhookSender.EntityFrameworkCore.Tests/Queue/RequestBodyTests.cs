@@ -76,6 +76,26 @@ public sealed class RequestBodyTests
         Assert.Equal(Json, Assert.Single((await store.ListAttemptsAsync(new AttemptQuery(), None)).Items).Request.Body);
     }
 
+    [Fact]
+    public void A_body_known_to_be_stored_is_not_written_again_but_still_named()
+    {
+        var first = AttemptOf(Delivery("dlv_a", "msg_1"), Json, 1);
+        var known = new StoredBodyKeys(capacity: 2);
+        var written = AttemptRows.From([first], known);
+        known.Add(written.Bodies);
+
+        var again = AttemptRows.From([AttemptOf(Delivery("dlv_b", "msg_1"), Json, 1), AttemptOf(Delivery("dlv_c", "msg_1"), Xml, 1)], known);
+
+        Assert.Equal([Xml], again.Bodies.Select(b => b.Body));
+        Assert.Equal(written.Attempts[0].BodyDigest, again.Attempts[0].BodyDigest);
+        Assert.NotNull(again.Attempts[1].BodyDigest);
+
+        // The keys are a window: past its capacity the oldest is forgotten and its body written again (the insert ignores it).
+        known.Add(again.Bodies);
+        known.Add([new BodyRow { MessageId = "msg_2", Digest = 1, Body = "x" }]);
+        Assert.Equal([Json], AttemptRows.From([first], known).Bodies.Select(b => b.Body));
+    }
+
     private static DeliveryAttempt AttemptOf(WebhookDelivery delivery, string body, int number, bool succeeded = true) => new()
     {
         Id = Guid.CreateVersion7(),
