@@ -30,31 +30,36 @@ internal static class LibraryPhase
         using var host = builder.Build();
         using var attempts = new AttemptCounter();
         await host.StartAsync();
-        var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptions>();
-        for (int i = 0; i < options.Subscriptions; i++)
+        bool shared = options.Shared is not null;
+        if (!shared)
         {
-            await subscriptions.CreateAsync(new WebhookSubscriptionRequest
-            {
-                Url = new Uri(receiver.BaseAddress, $"hooks/{i}"),
-                Secret = secret,
-                EventTypes = [Payload.EventType],
-            });
+            await CreateSubscriptionsAsync(host.Services.GetRequiredService<IWebhookSubscriptions>(), options, receiver.BaseAddress, secret);
         }
 
         var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
         string padding = Payload.PaddingFor(options.PayloadBytes);
 
         int warmUpRounds = await Measurement.WarmUpAsync(() => PublishAsync(publisher, attempts, options, padding, options.WarmupDeliveries / options.Subscriptions / 2));
-        await receiver.ResetAsync();
+        if (shared)
+        {
+            // --scale: the orchestrator starts every sender's measured part at once, once all are warm.
+            await ScalePhase.ReadyAsync();
+        }
+        else
+        {
+            await receiver.ResetAsync();
+        }
 
         GC.Collect();
         using var sampler = options.Allocations > 0 ? new AllocationSampler() : null;
         using var jit = options.Jit > 0 ? new JitSampler() : null;
         using var thrown = new ThrownCounter();
         long failedBefore = attempts.Failed;
-        string? dataDirectory = PostgresCpu.DataDirectory(options);
+        // With --scale the orchestrator measures the server and the receiver for all senders together.
+        string? dataDirectory = shared ? null : PostgresCpu.DataDirectory(options);
         var serverBefore = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
-        var storedBefore = store.Postgres is { } database ? await StoredBytes.TakeAsync(database) : null;
+        var storedBefore = store.Postgres is { } database && !shared ? await StoredBytes.TakeAsync(database) : null;
+        WalPosition? walBefore = storedBefore is not null ? await WalPosition.TakeAsync(store.Postgres!) : null;
         var start = Measurement.Take();
         sampler?.Start();
         jit?.Start();
@@ -73,22 +78,40 @@ internal static class LibraryPhase
         thrown.Print(Console.Error, 5);
         sampler?.Print(Console.Error, options.Allocations);
         jit?.Print(Console.Error, options.Jit);
-        var stats = await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30));
-        var storedAfter = store.Postgres is { } written ? await StoredBytes.TakeAsync(written) : null;
+        var received = shared
+            ? new PhaseResult { Phase = "library", Store = options.Store, Deliveries = options.TotalDeliveries, FailedAttempts = attempts.Failed - failedBefore }
+            : Results.From("library", options, await receiver.WaitForAsync(options.TotalDeliveries, TimeSpan.FromSeconds(30)), start.Timestamp, attempts.Failed - failedBefore);
+        WalPosition? walAfter = walBefore is not null ? await WalPosition.TakeAsync(store.Postgres!) : null;
+        var storedAfter = storedBefore is not null ? await StoredBytes.TakeAsync(store.Postgres!) : null;
         if (storedAfter is not null)
         {
             Console.Error.WriteLine(storedAfter.Describe(storedBefore!, options.TotalDeliveries));
         }
 
-        var result = start.Complete(end, options.TotalDeliveries, Results.From("library", options, stats, start.Timestamp, attempts.Failed - failedBefore)) with
+        var result = start.Complete(end, options.TotalDeliveries, received) with
         {
             WarmUpRounds = warmUpRounds,
             ServerCpuMicrosecondsPerDelivery = dataDirectory is null ? null : serverAfter.MicrosecondsPerDelivery(serverBefore, options.TotalDeliveries),
             StoredBytesPerDelivery = storedAfter?.PerDelivery(storedBefore!, options.TotalDeliveries),
+            WalBytesPerDelivery = walAfter?.PerDelivery(walBefore!.Value, options.TotalDeliveries),
         };
         Console.Error.WriteLine($"live heap after the run (store and caches full): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0.0} MiB");
         await host.StopAsync();
         return result;
+    }
+
+    /// <summary>M subscriptions on the receiver, one path each, for the load test's event type.</summary>
+    public static async Task CreateSubscriptionsAsync(IWebhookSubscriptions subscriptions, LoadOptions options, Uri receiver, string secret)
+    {
+        for (int i = 0; i < options.Subscriptions; i++)
+        {
+            await subscriptions.CreateAsync(new WebhookSubscriptionRequest
+            {
+                Url = new Uri(receiver, $"hooks/{i}"),
+                Secret = secret,
+                EventTypes = [Payload.EventType],
+            });
+        }
     }
 
     /// <summary>Publishes <paramref name="events"/> events, keeping at most the window of deliveries unanswered, and waits for all.</summary>

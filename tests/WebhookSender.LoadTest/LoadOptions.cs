@@ -77,6 +77,15 @@ internal sealed record LoadOptions
     /// <summary>--pull: how many messages one read takes (1 to 1000).</summary>
     public int PageSize { get; init; } = 1000;
 
+    /// <summary>--scale: the numbers of sender processes to run on one PostgreSQL database, in turn.</summary>
+    public IReadOnlyList<int> Instances { get; init; } = [1, 2, 3];
+
+    /// <summary>
+    /// --scale's children: the connection string of a database the orchestrator made, with the schema and the
+    /// subscriptions in it. The phase neither creates nor drops it, and waits for GO on its input before measuring.
+    /// </summary>
+    public string? Shared { get; init; }
+
     /// <summary>A free-form label written to the CSV (for example the commit).</summary>
     public string Label { get; init; } = "";
 
@@ -123,6 +132,8 @@ internal sealed record LoadOptions
                 "timeout" => options with { AttemptTimeoutMs = Int(value) },
                 "rate" => options with { EventsPerSecond = Int(value) },
                 "page" => options with { PageSize = Int(value) },
+                "instances" => options with { Instances = [.. value.Split(',').Select(Int)] },
+                "shared" => options with { Shared = value },
                 _ => throw new ArgumentException($"Unknown setting '{name}'. {Usage}"),
             };
             windowGiven |= name == "window";
@@ -135,12 +146,13 @@ internal sealed record LoadOptions
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
         $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"retain={Retain}", $"receiver={Receiver}", $"postgres={Postgres}",
+        .. Shared is null ? Array.Empty<string>() : [$"shared={Shared}"],
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
         "store=inmemory|sqlite|postgres retain=N (in-memory: attempts and messages kept; default the store's) phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
-        "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once) reuse=false (PostgreSQL: a second run after retention); with --isolation also dead=20 (percent of subscriptions on hostile endpoints) timeout=2000 (attempt timeout, ms) rate=500 (events/s)";
+        "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once) reuse=false (PostgreSQL: a second run after retention); with --scale also instances=1,2,3 (sender processes on one PostgreSQL database, in turn); with --isolation also dead=20 (percent of subscriptions on hostile endpoints) timeout=2000 (attempt timeout, ms) rate=500 (events/s)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

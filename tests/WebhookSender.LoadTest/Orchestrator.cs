@@ -12,7 +12,7 @@ internal static class Orchestrator
 
     private const string CsvHeader =
         "label,machine,store,phase,run,events,subscriptions,concurrency,payload_bytes,window,publishers,deliveries,received,duplicates,invalid_signatures," +
-        "failed_attempts,seconds,deliveries_per_s,p50_ms,p99_ms,max_ms,cpu_us_per_delivery,alloc_bytes_per_delivery,peak_mib,gc_0_1_2,jit_in_measurement,warmup_rounds,switches_per_delivery,postgres_cpu_us_per_delivery,stored_bytes_per_delivery";
+        "failed_attempts,seconds,deliveries_per_s,p50_ms,p99_ms,max_ms,cpu_us_per_delivery,alloc_bytes_per_delivery,peak_mib,gc_0_1_2,jit_in_measurement,warmup_rounds,switches_per_delivery,postgres_cpu_us_per_delivery,stored_bytes_per_delivery,wal_bytes_per_delivery";
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
@@ -115,7 +115,7 @@ internal static class Orchestrator
         return result ?? throw new InvalidOperationException($"The {phase} phase exited with {process.ExitCode} and no result.");
     }
 
-    private static void AppendCsv(LoadOptions options, int run, PhaseResult r)
+    public static void AppendCsv(LoadOptions options, int run, PhaseResult r)
     {
         bool header = !File.Exists(options.Csv) || new FileInfo(options.Csv).Length == 0;
         var line = new StringBuilder();
@@ -130,7 +130,7 @@ internal static class Orchestrator
             options.PayloadBytes, options.Window, options.Publishers, r.Deliveries, r.Received, r.Duplicates, r.InvalidSignatures, r.FailedAttempts,
             F(r.Seconds, "0.000"), F(r.DeliveriesPerSecond, "0"), F(r.P50Ms, "0.000"), F(r.P99Ms, "0.000"), F(r.MaxMs, "0.000"),
             F(r.CpuMicrosecondsPerDelivery, "0.0"), F(r.AllocatedBytesPerDelivery, "0"), F(r.PeakMemoryMiB, "0.0"), r.Collections, Csv(r.Jit), r.WarmUpRounds, F(r.SwitchesPerDelivery, "0.00"), r.ServerCpuMicrosecondsPerDelivery is { } server ? F(server, "0.0") : "",
-            r.StoredBytesPerDelivery is { } stored ? F(stored, "0") : "",
+            r.StoredBytesPerDelivery is { } stored ? F(stored, "0") : "", r.WalBytesPerDelivery is { } wal ? F(wal, "0") : "",
         ]));
         File.AppendAllText(options.Csv, line.ToString());
     }

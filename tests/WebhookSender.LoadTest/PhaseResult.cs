@@ -45,6 +45,9 @@ internal sealed record PhaseResult
     /// <summary>What the webhook tables grew by over the measured phase, per delivery, on PostgreSQL (see <see cref="StoredBytes"/>).</summary>
     public double? StoredBytesPerDelivery { get; init; }
 
+    /// <summary>PostgreSQL: the WAL the server wrote over the measured part, per delivery.</summary>
+    public double? WalBytesPerDelivery { get; init; }
+
     /// <summary>The sender process's peak resident set (VmHWM), including start-up and warm-up.</summary>
     public double PeakMemoryMiB { get; init; }
 

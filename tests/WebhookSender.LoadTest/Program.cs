@@ -8,6 +8,7 @@ using WebhookSender.LoadTest;
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --store-cost store=postgres events=3000 subscriptions=10
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --isolation dead=20 timeout=2000 runs=3
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --heap payload=1048576 events=200
+//   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --scale store=postgres instances=1,2,3 events=10000
 //   dotnet run -c Release --project tests/WebhookSender.LoadTest -- --pull store=postgres events=100000 writers=8 page=1000
 if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. var rest])
 {
@@ -39,6 +40,12 @@ try
     {
         // One reader drains a pull subscription's backlog (see PullPhase).
         return await PullPhase.RunAsync(LoadOptions.Parse(pull));
+    }
+
+    if (args is ["--scale", .. var scale])
+    {
+        // 1, 2, 3… sender processes on one PostgreSQL database (see ScalePhase).
+        return await ScalePhase.RunAsync(LoadOptions.Parse(scale));
     }
 
     if (args is ["--isolation", .. var isolation])

@@ -69,35 +69,52 @@ internal static class StoreSetup
                 });
             }
 
+            case StoreKind.Postgres when options.Shared is { } shared:
+                // One of several senders on the orchestrator's database: it made the schema and drops it.
+                webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(o => o.UseNpgsql(WithPool(shared, options)));
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                return new StoreRun(shared, () => Task.CompletedTask);
+
             case StoreKind.Postgres:
             {
-                string server = options.Postgres is { Length: > 0 } value
-                    ? value
-                    : throw new ArgumentException("store=postgres needs a server: pass postgres=CONNECTION or set WEBHOOKSENDER_POSTGRES (`source .ci/postgres.sh && start_postgres`).");
-                string name = $"webhooks_load_{Guid.NewGuid():N}";
-                await AdminAsync(server, $"CREATE DATABASE \"{name}\"");
-                // Room for every attempt at once, unless the connection string caps the pool itself.
-                var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-                if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
-                {
-                    builder.MaxPoolSize = Math.Max(100, options.Concurrency * 2);
-                }
-
-                string connection = builder.ConnectionString;
-                void Configure(DbContextOptionsBuilder o) => o.UseNpgsql(connection);
-                await CreateSchemaAsync(Configure, null);
-                webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
+                var database = await CreatePostgresAsync(options);
+                webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(o => o.UseNpgsql(database.Postgres));
                 webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
-                return new StoreRun(connection, async () =>
-                {
-                    NpgsqlConnection.ClearAllPools();
-                    await AdminAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                });
+                return database;
             }
 
             default:
                 throw new ArgumentException($"Unknown store '{options.Store}'.");
         }
+    }
+
+    /// <summary>A new PostgreSQL database with the webhook tables, on the server of <c>postgres=</c>; dropped on dispose.</summary>
+    public static async Task<StoreRun> CreatePostgresAsync(LoadOptions options)
+    {
+        string server = options.Postgres is { Length: > 0 } value
+            ? value
+            : throw new ArgumentException("store=postgres needs a server: pass postgres=CONNECTION or set WEBHOOKSENDER_POSTGRES (`source .ci/postgres.sh && start_postgres`).");
+        string name = $"webhooks_load_{Guid.NewGuid():N}";
+        await AdminAsync(server, $"CREATE DATABASE \"{name}\"");
+        string connection = WithPool(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString, options);
+        await CreateSchemaAsync(o => o.UseNpgsql(connection), null);
+        return new StoreRun(connection, async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        });
+    }
+
+    /// <summary>Room in the pool for every attempt at once, unless the connection string caps the pool itself.</summary>
+    private static string WithPool(string connection, LoadOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connection);
+        if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
+        {
+            builder.MaxPoolSize = Math.Max(100, options.Concurrency * 2);
+        }
+
+        return builder.ConnectionString;
     }
 
     private static async Task CreateSchemaAsync(Action<DbContextOptionsBuilder> configure, string? sql)
