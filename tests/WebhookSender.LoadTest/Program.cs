@@ -19,6 +19,11 @@ if (args is ["--phase", var phase, "--url", var url, "--secret", var secret, .. 
         ? await BaselinePhase.RunAsync(options, receiver, secret)
         : await LibraryPhase.RunAsync(options, receiver, secret);
     Console.WriteLine(Orchestrator.ResultPrefix + JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+    if (options.Shared is not null)
+    {
+        await ScalePhase.WaitForStopAsync();
+    }
+
     return 0;
 }
 

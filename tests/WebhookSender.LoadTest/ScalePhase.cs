@@ -15,6 +15,7 @@ internal static class ScalePhase
 {
     private const string ReadyLine = "READY";
     private const string GoLine = "GO";
+    private const string StopLine = "STOP";
 
     /// <summary>A child's side of the handshake: says it is warm, then waits for the word to start.</summary>
     public static async Task ReadyAsync()
@@ -26,6 +27,12 @@ internal static class ScalePhase
             throw new InvalidOperationException($"--scale: expected {GoLine} from the orchestrator, got '{line}'.");
         }
     }
+
+    /// <summary>
+    /// A child's last step: waits with its connections open until the orchestrator has read the server's CPU. A backend
+    /// that exits meanwhile takes its CPU out of the reading until the postmaster reaps it.
+    /// </summary>
+    public static async Task WaitForStopAsync() => await Console.In.ReadLineAsync();
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
@@ -92,6 +99,11 @@ internal static class ScalePhase
             var stats = await receiver.WaitForAsync(total.TotalDeliveries, TimeSpan.FromSeconds(60));
             var serverAfter = dataDirectory is null ? default : PostgresCpu.Take(dataDirectory);
             var walAfter = await WalPosition.TakeAsync(database.Postgres!);
+            foreach (var child in children)
+            {
+                await child.StopAsync();
+            }
+
             return Results.From($"scale-{instances}", total, stats, startedAt, results.Sum(r => r.FailedAttempts)) with
             {
                 CpuMicrosecondsPerDelivery = results.Sum(r => r.CpuMicrosecondsPerDelivery * r.Deliveries) / total.TotalDeliveries,
@@ -132,6 +144,8 @@ internal static class ScalePhase
     {
         private readonly Process _process;
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<PhaseResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _pump;
 
         public Child(int number, Uri url, string secret, LoadOptions options)
         {
@@ -147,22 +161,30 @@ internal static class ScalePhase
             }
 
             _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a sender.");
-            Result = PumpAsync(number);
+            _pump = PumpAsync(number);
         }
 
         public Task Ready => _ready.Task;
 
-        public Task<PhaseResult> Result { get; }
+        /// <summary>The child's result line; it then waits for STOP with its connections open.</summary>
+        public Task<PhaseResult> Result => _result.Task;
 
-        public async Task GoAsync()
+        public Task GoAsync() => SayAsync(GoLine);
+
+        public async Task StopAsync()
         {
-            await _process.StandardInput.WriteLineAsync(GoLine);
+            await SayAsync(StopLine);
+            await _pump;
+        }
+
+        private async Task SayAsync(string line)
+        {
+            await _process.StandardInput.WriteLineAsync(line);
             await _process.StandardInput.FlushAsync();
         }
 
-        private async Task<PhaseResult> PumpAsync(int number)
+        private async Task PumpAsync(int number)
         {
-            PhaseResult? result = null;
             string? line;
             while ((line = await _process.StandardOutput.ReadLineAsync()) is not null)
             {
@@ -172,7 +194,7 @@ internal static class ScalePhase
                 }
                 else if (line.StartsWith(Orchestrator.ResultPrefix, StringComparison.Ordinal))
                 {
-                    result = JsonSerializer.Deserialize<PhaseResult>(line[Orchestrator.ResultPrefix.Length..], JsonSerializerOptions.Web);
+                    _result.TrySetResult(JsonSerializer.Deserialize<PhaseResult>(line[Orchestrator.ResultPrefix.Length..], JsonSerializerOptions.Web)!);
                 }
                 else
                 {
@@ -183,7 +205,7 @@ internal static class ScalePhase
             await _process.WaitForExitAsync();
             var failure = new InvalidOperationException($"Sender {number} exited with {_process.ExitCode} and no result.");
             _ready.TrySetException(failure);
-            return result ?? throw failure;
+            _result.TrySetException(failure);
         }
 
         public void Dispose()

@@ -28,20 +28,30 @@ internal sealed class TransportSelector : HttpMessageHandler
         _defaultPool = CreatePool(_hostDefault);
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var transport = request.Options.TryGetValue(EndpointTransport.OptionKey, out var own) ? own : _hostDefault;
         if (transport.Proxy is not null && _guard is not null && request.RequestUri?.Scheme == Uri.UriSchemeHttp)
         {
-            // A proxy request's connection goes to the proxy and is shared by every destination, so the connect-time
-            // guard never sees this one: it is judged here, per request. (The proxy resolves the name again; https,
-            // tunnelled to the address judged, leaves no such gap.)
-            await _guard.AllowedAddressesAsync(request.RequestUri.IdnHost, cancellationToken).ConfigureAwait(false);
+            return GuardedSendAsync(transport, request, cancellationToken);
         }
 
-        var pool = transport.IsHostDefault ? _defaultPool : PoolOf(transport);
-        return await pool.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // The common case hands the request on without a state machine of its own.
+        return PoolFor(transport).SendAsync(request, cancellationToken);
     }
+
+    /// <summary>
+    /// A proxy request's connection goes to the proxy and is shared by every destination, so the connect-time guard never
+    /// sees this one: it is judged here, per request. (The proxy resolves the name again; https, tunnelled to the address
+    /// judged, leaves no such gap.)
+    /// </summary>
+    private async Task<HttpResponseMessage> GuardedSendAsync(EndpointTransport transport, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await _guard!.AllowedAddressesAsync(request.RequestUri!.IdnHost, cancellationToken).ConfigureAwait(false);
+        return await PoolFor(transport).SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private HttpMessageInvoker PoolFor(EndpointTransport transport) => transport.IsHostDefault ? _defaultPool : PoolOf(transport);
 
     protected override void Dispose(bool disposing)
     {
