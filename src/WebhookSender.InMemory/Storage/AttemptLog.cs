@@ -17,7 +17,7 @@ internal sealed class AttemptLog(int maxAttempts, long maxBytes)
     private readonly List<string?> _scratch = [];
 
     // Oldest at _head; grown by doubling up to the window's size, so a full window wastes no room.
-    private PackedAttempt[] _slots = new PackedAttempt[Math.Min(16, maxAttempts + 1)];
+    private PackedAttempt[] _slots = new PackedAttempt[Math.Min(16, Capacity(maxAttempts))];
     private int _head;
     private int _count;
     private long _bytes;
@@ -103,6 +103,9 @@ internal sealed class AttemptLog(int maxAttempts, long maxBytes)
         return (items, null);
     }
 
+    /// <summary>Room for a full window and the one attempt added before the oldest leaves.</summary>
+    private static int Capacity(int maxAttempts) => (int)Math.Min(maxAttempts + 1L, Array.MaxLength);
+
     private ref PackedAttempt At(int index)
     {
         int slot = _head + index;
@@ -137,6 +140,11 @@ internal sealed class AttemptLog(int maxAttempts, long maxBytes)
         if (_count == _slots.Length)
         {
             Grow();
+            if (_count == _slots.Length)
+            {
+                // Only at the largest array .NET allows: make room as the window would.
+                RemoveOldest();
+            }
         }
 
         // From the newest down, each newer attempt moves up one.
@@ -153,7 +161,7 @@ internal sealed class AttemptLog(int maxAttempts, long maxBytes)
 
     private void Grow()
     {
-        var slots = new PackedAttempt[(int)Math.Min(_slots.Length * 2L, maxAttempts + 1L)];
+        var slots = new PackedAttempt[(int)Math.Min(_slots.Length * 2L, Capacity(maxAttempts))];
         for (int i = 0; i < _count; i++)
         {
             slots[i] = At(i);
