@@ -12,7 +12,7 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 {
     /// <summary>In one transaction: one commit for all of them. SQLite has no channel to announce on.</summary>
     public override Task PublishAsync(DbContext context, IReadOnlyList<PublishRows> publishes, string? channel, CancellationToken cancellationToken) =>
-        InTransactionAsync(context, async () =>
+        EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
             await InsertAsync(context, Messages, [.. publishes.Select(p => p.Message)], cancellationToken).ConfigureAwait(false);
             await InsertAsync(context, Deliveries, [.. publishes.SelectMany(p => p.Deliveries)], cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 
     public override Task<bool[]> EndLeasesAsync(
         DbContext context, AttemptRows attempts, IReadOnlyList<EndedLease> ends, CancellationToken cancellationToken) =>
-        InTransactionAsync(context, async () =>
+        EntityFrameworkWebhookStore.InTransactionAsync(context, async () =>
         {
             await InsertAttemptsAsync(context, attempts, cancellationToken).ConfigureAwait(false);
             string stillHeld = $"WHERE {QueuedId} = $id AND {QueuedLease} = $lease";
@@ -82,13 +82,6 @@ internal sealed class SqliteRowWriter(DbContext context) : RowWriter(context)
 
             return held;
         }, cancellationToken);
-
-    /// <summary>
-    /// In a transaction of its own, or in the one already open on the context: the writer's combined commit of a lease end
-    /// with the publishes queued behind it (see <c>EntityFrameworkWebhookStore.EndLeasesOnSqliteAsync</c>).
-    /// </summary>
-    private static Task<T> InTransactionAsync<T>(DbContext context, Func<Task<T>> work, CancellationToken cancellationToken) =>
-        context.Database.CurrentTransaction is null ? EntityFrameworkWebhookStore.InTransactionAsync(context, work, cancellationToken) : work();
 
     public override async Task InsertAttemptsAsync(DbContext context, AttemptRows attempts, CancellationToken cancellationToken)
     {

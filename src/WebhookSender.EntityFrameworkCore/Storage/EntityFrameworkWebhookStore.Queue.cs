@@ -96,12 +96,8 @@ internal sealed partial class EntityFrameworkWebhookStore
         var held = await GuardAsync(what, async () =>
         {
             await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var context = lease.Context;
-            var queries = Queries(context);
-            Task<bool[]> EndLeases() => queries.Rows.EndLeasesAsync(context, attempts, rows, cancellationToken);
-            return queries.Provider == StoreProvider.Sqlite
-                ? await EndLeasesOnSqliteAsync(context, EndLeases, cancellationToken).ConfigureAwait(false)
-                : await EndLeases().ConfigureAwait(false);
+            return await WriteAsync(lease.Context, () => Queries(lease.Context).Rows.EndLeasesAsync(lease.Context, attempts, rows, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
         }).ConfigureAwait(false);
         _storedBodies.Add(attempts.Bodies);
 

@@ -77,77 +77,6 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// <summary>Under the writer: stores the queued publishes, each caller's outcome on its own entry.</summary>
     private async Task WriteQueuedPublishesAsync(DbContext context)
     {
-        var group = TakeQueuedPublishes();
-        if (group.Count == 0)
-        {
-            return;
-        }
-
-        // Not the callers' tokens: a write for many callers must not stop because one of them gave up.
-        try
-        {
-            await Queries(context).Rows.PublishAsync(context, [.. group.Select(p => p.Rows)], channel: null, CancellationToken.None).ConfigureAwait(false);
-            group.ForEach(p => p.Stored.TrySetResult());
-            return;
-        }
-        catch (Exception ex) when (group.Count == 1)
-        {
-            group[0].Stored.TrySetException(ex);
-            return;
-        }
-        catch (Exception)
-        {
-            // Nothing of the group was stored; each goes alone.
-        }
-
-        await StoreOneByOneAsync(context, group).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// SQLite: ends leases under the writer, in one transaction with the publishes that queued meanwhile. Each commit is
-    /// a disk flush, and the dispatcher's lease ends and the publishes waiting behind them then share one. If that
-    /// transaction fails, nothing of it was stored: the publishes are stored one by one, each with its own outcome, and
-    /// the lease ends alone.
-    /// </summary>
-    private async Task<bool[]> EndLeasesOnSqliteAsync(DbContext context, Func<Task<bool[]>> endLeases, CancellationToken cancellationToken)
-    {
-        await _sqliteWriter.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var group = TakeQueuedPublishes();
-            if (group.Count == 0)
-            {
-                return await endLeases().ConfigureAwait(false);
-            }
-
-            var rows = Queries(context).Rows;
-            bool[] held;
-            try
-            {
-                held = await InTransactionAsync(context, async () =>
-                {
-                    await rows.PublishAsync(context, [.. group.Select(p => p.Rows)], channel: null, CancellationToken.None).ConfigureAwait(false);
-                    return await endLeases().ConfigureAwait(false);
-                }, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                await StoreOneByOneAsync(context, group).ConfigureAwait(false);
-                return await endLeases().ConfigureAwait(false);
-            }
-
-            group.ForEach(p => p.Stored.TrySetResult());
-            return held;
-        }
-        finally
-        {
-            _sqliteWriter.Release();
-        }
-    }
-
-    /// <summary>Claims up to a commit's worth of the queued publishes whose callers still wait.</summary>
-    private List<QueuedPublish> TakeQueuedPublishes()
-    {
         var group = new List<QueuedPublish>();
         while (group.Count < MaxPublishesPerCommit && _sqlitePublishes.TryDequeue(out var queued))
         {
@@ -157,12 +86,24 @@ internal sealed partial class EntityFrameworkWebhookStore
             }
         }
 
-        return group;
-    }
-
-    private async Task StoreOneByOneAsync(DbContext context, List<QueuedPublish> group)
-    {
+        // Not the callers' tokens: a write for many callers must not stop because one of them gave up.
         var rows = Queries(context).Rows;
+        try
+        {
+            await rows.PublishAsync(context, [.. group.Select(p => p.Rows)], channel: null, CancellationToken.None).ConfigureAwait(false);
+            group.ForEach(p => p.Stored.TrySetResult());
+            return;
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            // Nothing of the group was stored; each goes alone below.
+        }
+        catch (Exception ex)
+        {
+            group[0].Stored.TrySetException(ex);
+            return;
+        }
+
         foreach (var publish in group)
         {
             try
