@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-TARGETS = {"inmemory": 0.90, "postgres": 0.30, "sqlite": 0.15}
+TARGETS = {"inmemory": 0.90, "postgres": 0.30, "sqlite": 0.25}
 
 
 def medians(rows, field):

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md: builds in Release, runs the load tool on each store (5 runs each, baseline and library
 # in every run), the BenchmarkDotNet suites, and draws the chart. Run it on a quiet machine (see the doc); it takes
-# about 30 minutes on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres run is skipped.
+# about 60 minutes on 2 cores. PostgreSQL: `source .ci/postgres.sh && start_postgres` first, or the postgres runs are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 csv=${CSV:-docs/benchmarks-loadtest.csv}
+scale_csv=${SCALE_CSV:-docs/benchmarks-scale.csv}
 tool=tests/WebhookSender.LoadTest/bin/Release/net10.0/WebhookSender.LoadTest.dll
 
 dotnet build tests/WebhookSender.LoadTest -c Release -warnaserror
 dotnet build tests/WebhookSender.Benchmarks -c Release -warnaserror
-rm -f "$csv"
+rm -f "$csv" "$scale_csv"
 # The setup every load-test line shares (docs/benchmarks.md, "End to end").
 common=(events=10000 subscriptions=10 concurrency=64 payload=1024 runs=5 csv="$csv")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -25,8 +26,10 @@ if [ -n "${WEBHOOKSENDER_POSTGRES:-}" ]; then
   # The same with Npgsql's session reset on returning a connection to the pool turned off (see docs/durability.md).
   dotnet "$tool" label=postgres-noreset store=postgres "${common[@]}" \
     "postgres=$WEBHOOKSENDER_POSTGRES;No Reset On Close=true"
+  # 1, 2 and 3 sender processes on one database (docs/durability.md, "Capacity"); its rows go to a CSV of their own.
+  dotnet "$tool" --scale store=postgres instances=1,2,3 events=10000 runs=3 csv="$scale_csv"
 else
-  echo "WEBHOOKSENDER_POSTGRES is not set: the postgres run is skipped."
+  echo "WEBHOOKSENDER_POSTGRES is not set: the postgres runs are skipped."
 fi
 
 # The store alone, one write at a time (no HTTP, no concurrency): 3 runs per store.
