@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -84,26 +85,14 @@ internal static class Orchestrator
     private static async Task<PhaseResult> RunPhaseAsync(string phase, Uri url, string secret, LoadOptions options)
     {
         // Each phase in a fresh process: its CPU, allocations and peak memory are its own, and its JIT starts cold.
-        var self = typeof(Orchestrator).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-        {
-            start.ArgumentList.Add(self);
-        }
-
-        foreach (string arg in (string[])["--phase", phase, "--url", url.ToString(), "--secret", secret, .. options.ToArgs()])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a phase.");
+        using var process = StartPhase(phase, url, secret, options, input: false);
         PhaseResult? result = null;
         string? line;
         while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
         {
-            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            if (TryParseResult(line, out var parsed))
             {
-                result = JsonSerializer.Deserialize<PhaseResult>(line[ResultPrefix.Length..], JsonSerializerOptions.Web);
+                result = parsed;
             }
             else
             {
@@ -113,6 +102,32 @@ internal static class Orchestrator
 
         await process.WaitForExitAsync();
         return result ?? throw new InvalidOperationException($"The {phase} phase exited with {process.ExitCode} and no result.");
+    }
+
+    /// <summary>Starts this tool as one phase's process (<c>--phase</c>), its output redirected, and its input if asked.</summary>
+    public static Process StartPhase(string phase, Uri url, string secret, LoadOptions options, bool input)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardInput = input, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Orchestrator).Assembly.Location);
+        }
+
+        foreach (string arg in (string[])["--phase", phase, "--url", url.ToString(), "--secret", secret, .. options.ToArgs()])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {phase} phase.");
+    }
+
+    /// <summary>A phase's result line, which it prints last: <see cref="ResultPrefix"/> and the result as JSON.</summary>
+    public static bool TryParseResult(string line, [NotNullWhen(true)] out PhaseResult? result)
+    {
+        result = line.StartsWith(ResultPrefix, StringComparison.Ordinal)
+            ? JsonSerializer.Deserialize<PhaseResult>(line[ResultPrefix.Length..], JsonSerializerOptions.Web)
+            : null;
+        return result is not null;
     }
 
     public static void AppendCsv(LoadOptions options, int run, PhaseResult r)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WebhookSender.LoadTest;
@@ -149,18 +148,7 @@ internal static class ScalePhase
 
         public Child(int number, Uri url, string secret, LoadOptions options)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(ScalePhase).Assembly.Location);
-            }
-
-            foreach (string arg in (string[])["--phase", "library", "--url", url.ToString(), "--secret", secret, .. options.ToArgs()])
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a sender.");
+            _process = Orchestrator.StartPhase("library", url, secret, options, input: true);
             _pump = PumpAsync(number);
         }
 
@@ -192,9 +180,9 @@ internal static class ScalePhase
                 {
                     _ready.TrySetResult();
                 }
-                else if (line.StartsWith(Orchestrator.ResultPrefix, StringComparison.Ordinal))
+                else if (Orchestrator.TryParseResult(line, out var result))
                 {
-                    _result.TrySetResult(JsonSerializer.Deserialize<PhaseResult>(line[Orchestrator.ResultPrefix.Length..], JsonSerializerOptions.Web)!);
+                    _result.TrySetResult(result);
                 }
                 else
                 {

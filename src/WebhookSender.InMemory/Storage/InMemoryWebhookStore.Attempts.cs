@@ -9,7 +9,7 @@ internal sealed partial class InMemoryWebhookStore
         lock (_gate)
         {
             CheckNewAttempt(attempt);
-            AppendAttempt(attempt);
+            _attempts.Add(attempt);
         }
 
         return Task.CompletedTask;
@@ -22,9 +22,6 @@ internal sealed partial class InMemoryWebhookStore
             throw new InvalidOperationException($"An attempt with the id '{attempt.Id}' is already in the log.");
         }
     }
-
-    /// <summary>Under the lock: adds a checked attempt to the log's window.</summary>
-    private void AppendAttempt(DeliveryAttempt attempt) => _attempts.Add(attempt);
 
     public Task<WebhookPage<DeliveryAttempt>> ListAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken)
     {

@@ -64,7 +64,7 @@ internal sealed partial class InMemoryWebhookStore : IWebhookFeedStore
 
             foreach (var attempt in attempts)
             {
-                AppendAttempt(attempt);
+                _attempts.Add(attempt);
                 if (attempt.DeliveryId is { } id && _deliveries.TryGetValue(DeliveryKey.From(id), out var taken))
                 {
                     var delivery = taken.Delivery;

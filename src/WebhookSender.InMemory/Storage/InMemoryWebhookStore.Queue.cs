@@ -98,7 +98,7 @@ internal sealed partial class InMemoryWebhookStore
                 var (lease, delivery, attempt) = ends[i];
                 if (attempt is not null)
                 {
-                    AppendAttempt(attempt);
+                    _attempts.Add(attempt);
                 }
 
                 if (!TryRelease(lease, delivery, out var entry))

@@ -33,40 +33,27 @@ internal readonly struct PackedStrings
 
     public static PackedStrings Pack(IReadOnlyList<string?> items)
     {
+        // Each string's prefix, worked out once: 0 for null, a word's number, or its byte length past the words.
+        Span<int> prefixes = items.Count <= 64 ? stackalloc int[items.Count] : new int[items.Count];
         try
         {
             int length = 0;
-            foreach (string? item in items)
+            for (int i = 0; i < items.Count; i++)
             {
-                if (item is null || WordNumbers.ContainsKey(item))
-                {
-                    length++;
-                    continue;
-                }
-
-                int count = Strict.GetByteCount(item);
-                length += VarintLength(count + Words.Length + 1) + count;
+                string? item = items[i];
+                prefixes[i] = item is null ? 0 : WordNumbers.TryGetValue(item, out int word) ? word : Strict.GetByteCount(item) + Words.Length + 1;
+                length += VarintLength(prefixes[i]) + Math.Max(0, prefixes[i] - Words.Length - 1);
             }
 
             var bytes = new byte[length];
             int position = 0;
-            foreach (string? item in items)
+            for (int i = 0; i < items.Count; i++)
             {
-                if (item is null)
+                position += WriteVarint(bytes.AsSpan(position), prefixes[i]);
+                if (prefixes[i] > Words.Length)
                 {
-                    bytes[position++] = 0;
-                    continue;
+                    position += Strict.GetBytes(items[i]!, bytes.AsSpan(position));
                 }
-
-                if (WordNumbers.TryGetValue(item, out int word))
-                {
-                    bytes[position++] = (byte)word;
-                    continue;
-                }
-
-                int count = Strict.GetByteCount(item);
-                position += WriteVarint(bytes.AsSpan(position), count + Words.Length + 1);
-                position += Strict.GetBytes(item, bytes.AsSpan(position));
             }
 
             return new PackedStrings(bytes);
