@@ -75,6 +75,15 @@ public sealed class EntityFrameworkStoreOptions
     /// </summary>
     public TimeSpan? UnreadRetention { get; set; }
 
+    /// <summary>
+    /// How long the dispatcher holds a finished attempt's outcome before writing it, so that the outcomes of attempts
+    /// finishing meanwhile are committed together: on SQLite each commit waits for a disk flush behind one writer, and
+    /// fewer commits per delivery send more. <see langword="null"/> (the default) is 2 milliseconds on SQLite and none on
+    /// PostgreSQL, which commits many writers at once. At most 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan? LeaseEndDelay { get; set; }
+
     /// <summary>How often the retention cleanup runs when a retention is set. Default 1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);

@@ -82,6 +82,10 @@ internal sealed partial class EntityFrameworkWebhookStore
     /// <summary>A new token per lease call, prefixed to each delivery id (the lease token): every lease is distinct.</summary>
     private static string NewLeasePrefix() => Guid.NewGuid().ToString("N") + ":";
 
+    // Before the first context the provider is unknown: the first lease end then goes at once.
+    public TimeSpan LeaseEndDelay =>
+        _options.LeaseEndDelay ?? (_queries?.Provider == StoreProvider.Sqlite ? SqliteLeaseEndDelay : TimeSpan.Zero);
+
     public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
     {
         StoreArguments.CheckEnds(ends);

@@ -15,6 +15,9 @@ internal sealed partial class EntityFrameworkWebhookStore : IWebhookStore, IDeli
 {
     private const int MaxPageSize = 1000;
 
+    // Chosen with the load tool (docs/benchmarks.md): long enough to gather a round of outcomes, short beside an attempt.
+    private static readonly TimeSpan SqliteLeaseEndDelay = TimeSpan.FromMilliseconds(2);
+
     private readonly IWebhookContextFactory _contexts;
     private readonly SubscriptionDocuments _documents;
     private readonly WorkNotifications _notifications;

@@ -5,7 +5,8 @@ namespace WebhookSender;
 /// <summary>
 /// Gathers the lease ends of concurrent attempts into few store calls (group commit): one write runs at a time, and the
 /// ends that arrive while it runs go together in the next. Under light load every end is written at once, alone, by the
-/// attempt itself; under heavy load one round trip saves the outcomes of many attempts.
+/// attempt itself; under heavy load one round trip saves the outcomes of many attempts. A store that asks for it
+/// (<see cref="IDeliveryQueue.LeaseEndDelay"/>) has each write wait a moment first, to gather more ends per write.
 /// </summary>
 internal sealed class LeaseEndWriter(IDeliveryQueue queue)
 {
@@ -41,7 +42,7 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
     {
         try
         {
-            while (!own.Result.Task.IsCompleted && TakeNext() is { Count: > 0 } groups)
+            while (!own.Result.Task.IsCompleted && await GatherAsync().ConfigureAwait(false) is { Count: > 0 } groups)
             {
                 await WriteAsync(groups).ConfigureAwait(false);
             }
@@ -65,7 +66,7 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
         // The writer that stops looks at the queue again afterwards, so an end queued meanwhile is never left behind.
         do
         {
-            while (TakeNext() is { Count: > 0 } groups)
+            while (await GatherAsync().ConfigureAwait(false) is { Count: > 0 } groups)
             {
                 await WriteAsync(groups).ConfigureAwait(false);
             }
@@ -107,6 +108,18 @@ internal sealed class LeaseEndWriter(IDeliveryQueue queue)
                 group.Result.TrySetException(ex);
             }
         }
+    }
+
+    /// <summary>Waits the store's <see cref="IDeliveryQueue.LeaseEndDelay"/> unless a full write waits already, then takes the next write.</summary>
+    private async ValueTask<List<Pending>> GatherAsync()
+    {
+        // Real time, not the host's TimeProvider: a wait of milliseconds that gathers writes, not a schedule to fake in tests.
+        if (queue.LeaseEndDelay is { Ticks: > 0 } delay && !_waiting.IsEmpty && _waiting.Count < MaxPerWrite)
+        {
+            await Task.Delay(delay).ConfigureAwait(false);
+        }
+
+        return TakeNext();
     }
 
     private List<Pending> TakeNext()

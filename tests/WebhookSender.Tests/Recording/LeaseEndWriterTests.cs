@@ -40,6 +40,21 @@ public class LeaseEndWriterTests
         Assert.Equal([true], await writer.EndAsync([End("dlv_2")]).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task A_store_that_asks_for_a_delay_gets_ends_finishing_within_it_in_one_write()
+    {
+        var queue = new GatedQueue { LeaseEndDelay = TimeSpan.FromMilliseconds(300) };
+        var writer = new LeaseEndWriter(queue);
+        queue.Gate.SetResult();
+
+        var first = writer.EndAsync([End("dlv_1")]);
+        var second = writer.EndAsync([End("dlv_2"), End("dlv_3")]);
+
+        Assert.Equal([true], await first.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([true, true], await second.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal([["dlv_1", "dlv_2", "dlv_3"]], queue.Calls);
+    }
+
     private static LeaseEnd End(string deliveryId)
     {
         var delivery = new WebhookDelivery
@@ -60,6 +75,8 @@ public class LeaseEndWriterTests
         public List<string[]> Calls { get; } = [];
 
         public Exception? Failure { get; set; }
+
+        public TimeSpan LeaseEndDelay { get; init; }
 
         public async Task<IReadOnlyList<bool>> EndLeasesAsync(IReadOnlyList<LeaseEnd> ends, CancellationToken cancellationToken)
         {
