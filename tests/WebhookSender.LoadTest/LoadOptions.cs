@@ -53,6 +53,9 @@ internal sealed record LoadOptions
     /// <summary>In-memory store: attempts and messages kept (MaxAttempts, MaxRetainedMessages); 0 keeps the store's defaults.</summary>
     public int Retain { get; init; }
 
+    /// <summary>EF Core stores: <see cref="WebhookSender.EntityFrameworkCore.EntityFrameworkStoreOptions.LeaseEndDelay"/> in milliseconds; -1 keeps the store's default.</summary>
+    public int LeaseEndDelayMs { get; init; } = -1;
+
     /// <summary>Diagnostics only: the number of types to print whose methods the JIT compiled while measuring (0: none).</summary>
     public int Jit { get; init; }
 
@@ -126,6 +129,7 @@ internal sealed record LoadOptions
                 "allocations" => options with { Allocations = Int(value) },
                 "jit" => options with { Jit = Int(value) },
                 "retain" => options with { Retain = Int(value) },
+                "lease-end-delay" => options with { LeaseEndDelayMs = Int(value) },
                 "writers" => options with { Writers = Int(value) },
                 "reuse" => options with { Reuse = bool.Parse(value) },
                 "dead" => options with { DeadPercent = Int(value) },
@@ -145,13 +149,13 @@ internal sealed record LoadOptions
     public IEnumerable<string> ToArgs() =>
     [
         $"events={Events}", $"subscriptions={Subscriptions}", $"concurrency={Concurrency}", $"payload={PayloadBytes}",
-        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"retain={Retain}", $"receiver={Receiver}", $"postgres={Postgres}",
+        $"window={Window}", $"publishers={Publishers}", $"warmup={WarmupDeliveries}", $"store={Store}", $"allocations={Allocations}", $"jit={Jit}", $"retain={Retain}", $"lease-end-delay={LeaseEndDelayMs}", $"receiver={Receiver}", $"postgres={Postgres}",
         .. Shared is null ? Array.Empty<string>() : [$"shared={Shared}"],
     ];
 
     public const string Usage =
         "Settings: events=2000 subscriptions=10 concurrency=64 payload=1024 window=2×concurrency (0 = all at once) publishers=4 warmup=10000 runs=3 " +
-        "store=inmemory|sqlite|postgres retain=N (in-memory: attempts and messages kept; default the store's) phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
+        "store=inmemory|sqlite|postgres retain=N (in-memory: attempts and messages kept; default the store's) lease-end-delay=MS (EF Core: LeaseEndDelay; default the store's) phases=both|baseline|library csv=loadtest-results.csv label=TEXT postgres=CONNECTION receiver=PATH " +
         "allocations=N (diagnostics: the N types allocated most) jit=N (diagnostics: the N types compiled most while measuring); with --store-cost also writers=1 (writers at once) reuse=false (PostgreSQL: a second run after retention); with --scale also instances=1,2,3 (sender processes on one PostgreSQL database, in turn); with --isolation also dead=20 (percent of subscriptions on hostile endpoints) timeout=2000 (attempt timeout, ms) rate=500 (events/s)";
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);

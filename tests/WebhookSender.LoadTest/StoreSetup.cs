@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using WebhookSender.EntityFrameworkCore;
 
 namespace WebhookSender.LoadTest;
 
@@ -34,6 +35,14 @@ internal sealed class LoadTestDbContext(DbContextOptions<LoadTestDbContext> opti
 /// </summary>
 internal static class StoreSetup
 {
+    private static void Apply(EntityFrameworkStoreOptions store, LoadOptions options)
+    {
+        if (options.LeaseEndDelayMs >= 0)
+        {
+            store.LeaseEndDelay = TimeSpan.FromMilliseconds(options.LeaseEndDelayMs);
+        }
+    }
+
     public static async Task<StoreRun> ConfigureAsync(IWebhooksBuilder webhooks, LoadOptions options)
     {
         switch (options.Store)
@@ -56,7 +65,7 @@ internal static class StoreSetup
                 void Configure(DbContextOptionsBuilder o) => o.UseSqlite($"Data Source={path}");
                 await CreateSchemaAsync(Configure, "PRAGMA journal_mode=WAL;"); // readers beside the writer, as a host would set it
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(Configure);
-                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>(o => Apply(o, options));
                 return new StoreRun(null, () =>
                 {
                     SqliteConnection.ClearAllPools();
@@ -72,14 +81,14 @@ internal static class StoreSetup
             case StoreKind.Postgres when options.Shared is { } shared:
                 // One of several senders on the orchestrator's database: it made the schema and drops it.
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(o => o.UseNpgsql(WithPool(shared, options)));
-                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>(o => Apply(o, options));
                 return new StoreRun(shared, () => Task.CompletedTask);
 
             case StoreKind.Postgres:
             {
                 var database = await CreatePostgresAsync(options);
                 webhooks.Services.AddPooledDbContextFactory<LoadTestDbContext>(o => o.UseNpgsql(database.Postgres));
-                webhooks.AddEntityFrameworkStore<LoadTestDbContext>();
+                webhooks.AddEntityFrameworkStore<LoadTestDbContext>(o => Apply(o, options));
                 return database;
             }
 
